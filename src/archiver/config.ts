@@ -1,0 +1,22 @@
+import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+
+/** Archiver settings: how often and how much it reads from L1. */
+export const archiverConfigMappings = defineConfigMappings({
+  pollingIntervalMs: {
+    env: 'ARCHIVER_POLLING_INTERVAL_MS',
+    flag: '--archiver.pollingIntervalMs',
+    parse: p.positiveMs,
+    default: 500,
+    description: 'The polling interval in ms for retrieving new L2 blocks and encrypted logs.',
+  },
+  batchSize: {
+    env: 'ARCHIVER_BATCH_SIZE',
+    flag: '--archiver.batchSize',
+    parse: p.integer({ min: 1, placeholder: '<blocks>' }),
+    default: 100,
+    description: 'How many L2 blocks the archiver downloads from L1 per request batch.',
+  },
+});
+
+/** Typed archiver settings. */
+export type ArchiverConfig = ConfigOf<typeof archiverConfigMappings>;

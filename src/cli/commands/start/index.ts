@@ -1,0 +1,45 @@
+import { configureLogging, createLogger } from '../../../foundation/log/index.js';
+import { redactAztecConfig } from '../../../node/config.js';
+import type { CliCommand } from '../../types.js';
+import { startLocalNetwork } from './local-network.js';
+import { parseStartCommand } from './parse.js';
+import { runStart } from './run.js';
+
+export { parseStartCommand, resolveAztecConfig, startSections } from './parse.js';
+export type { ResolveOptions, ResolvedAztecConfig, StartCommand } from './parse.js';
+export type { StartModules } from './modules.js';
+
+/**
+ * `aztec start`: its options are generated from the config declarations, so commander only passes the raw
+ * arguments through to `parseStartCommand`.
+ */
+export const startCommand: CliCommand = {
+  name: 'start',
+  register(program, ctx) {
+    program
+      .command('start')
+      .description(
+        'Starts the modules chosen by flags (--node, --archiver, --sequencer, ...). See `aztec start --help`.',
+      )
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .passThroughOptions()
+      .argument('[options...]')
+      .action(async (args: string[]) => {
+        const parsed = parseStartCommand(args, ctx.env);
+        if (parsed.kind === 'help') {
+          ctx.stdout(parsed.text);
+          return;
+        }
+        const { config, modules } = parsed;
+        configureLogging({
+          level: config.node.logLevel,
+          ...(config.node.logJson !== undefined ? { json: config.node.logJson } : {}),
+        });
+        createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
+        if (modules.localNetwork) await startLocalNetwork(config);
+        else await runStart(config, modules);
+      });
+  },
+};

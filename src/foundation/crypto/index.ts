@@ -1,0 +1,2 @@
+export * from './merkle-path.js';
+export * from './sha256.js';

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+
+import { devAccount } from './dev-accounts.js';
+
+describe('devAccount', () => {
+  it("derives anvil's well-known accounts", () => {
+    expect(devAccount(0)).toEqual({
+      address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+      privateKey: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+    });
+    expect(devAccount(1).address).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+  });
+});

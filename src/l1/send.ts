@@ -1,0 +1,61 @@
+import { BaseError, ContractFunctionRevertedError, type Abi, type Address, type Hash } from 'viem';
+
+import type { L1PublicClient, L1WalletClient } from './clients.js';
+
+/** A contract call to send as an L1 transaction. */
+export interface ContractWrite {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
+}
+
+/** An L1 transaction that reverted, with the contract's named error when it has one. */
+export class L1TxRevertedError extends Error {
+  constructor(
+    readonly call: string,
+    readonly reason: string,
+    readonly txHash?: Hash,
+  ) {
+    super(`${call} reverted: ${reason}${txHash ? ` (tx ${txHash})` : ''}`);
+    this.name = 'L1TxRevertedError';
+  }
+}
+
+/** The contract's custom error (`Name(args)`) from a viem error, or its short message. */
+export function revertReason(err: unknown): string {
+  if (err instanceof BaseError) {
+    const revert = err.walk(e => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) {
+      const data = revert.data;
+      if (data?.errorName) {
+        const args = (data.args ?? []).map(a => String(a)).join(', ');
+        return `${data.errorName}(${args})`;
+      }
+      return revert.reason ?? revert.shortMessage;
+    }
+    return err.shortMessage;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Simulates the call (so a revert is reported with the contract's named error before any gas is spent), sends it
+ * and waits for the receipt.
+ */
+export async function sendAndWait(
+  c: { publicClient: L1PublicClient; walletClient: L1WalletClient },
+  w: ContractWrite,
+): Promise<Hash> {
+  const call = `${w.functionName}`;
+  try {
+    const { request } = await c.publicClient.simulateContract({ ...w, account: c.walletClient.account });
+    const hash = await c.walletClient.writeContract(request);
+    const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new L1TxRevertedError(call, 'reverted on chain', hash);
+    return hash;
+  } catch (err) {
+    if (err instanceof L1TxRevertedError) throw err;
+    throw new L1TxRevertedError(call, revertReason(err));
+  }
+}

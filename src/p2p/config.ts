@@ -1,0 +1,82 @@
+import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+
+/** Peer-to-peer settings (the guide's "P2P Config" table). */
+export const p2pConfigMappings = defineConfigMappings({
+  enabled: {
+    env: 'P2P_ENABLED',
+    flag: '--p2p-enabled',
+    parse: p.boolean,
+    default: false,
+    description: 'Whether to run the P2P module. Defaults to false, so make sure to set it to true.',
+  },
+  bootstrapNodes: {
+    env: 'BOOTSTRAP_NODES',
+    flag: '--p2p.bootstrapNodes',
+    parse: p.enrList,
+    default: [],
+    description: 'A list of bootstrap peer ENRs to connect to, separated by commas.',
+  },
+  p2pIp: {
+    env: 'P2P_IP',
+    flag: '--p2p.p2pIp',
+    parse: p.host,
+    defaultText: 'worked out by discv5',
+    description:
+      "The node's public IP address (or a fixed host name), announced so other nodes can connect. Set P2P_QUERY_FOR_IP behind a NAT.",
+  },
+  p2pPort: {
+    env: 'P2P_PORT',
+    flag: '--p2p.p2pPort',
+    parse: p.port,
+    default: 40400,
+    description: 'The port used for sending and receiving p2p messages; TCP and UDP share it.',
+  },
+  listenAddress: {
+    env: 'P2P_LISTEN_ADDR',
+    // The guide's table spells it P2P_LISTEN_ARR; accept that too.
+    envAliases: ['P2P_LISTEN_ARR'],
+    flag: '--p2p.listenAddress',
+    parse: p.ipAddress,
+    default: '0.0.0.0',
+    description: 'Address to listen on for p2p messages.',
+  },
+  udpListenAddress: {
+    env: 'P2P_UDP_LISTEN_ADDR',
+    flag: '--p2p.udpListenAddress',
+    parse: p.ipAndPort,
+    defaultText: 'P2P_LISTEN_ADDR:P2P_PORT',
+    description: 'UDP (discovery) listen address, <IP_ADDRESS>:<PORT>; 0.0.0.0:<UDP_PORT> listens on all interfaces.',
+  },
+  queryForIp: {
+    env: 'P2P_QUERY_FOR_IP',
+    flag: '--p2p.queryForIp',
+    parse: p.boolean,
+    default: false,
+    description: 'Ask an outside service for the public IP. Useful where the IP is not known in advance.',
+  },
+  maxPeers: {
+    env: 'P2P_MAX_PEERS',
+    flag: '--p2p.maxPeers',
+    parse: p.integer({ min: 1, placeholder: '<peers>' }),
+    default: 100,
+    description: 'The max number of peers to connect to.',
+  },
+  blockCheckIntervalMs: {
+    env: 'P2P_BLOCK_CHECK_INTERVAL_MS',
+    flag: '--p2p.blockCheckIntervalMs',
+    parse: p.positiveMs,
+    default: 100,
+    description: 'How many milliseconds to wait between each check for new L2 blocks.',
+  },
+  peerIdPrivateKey: {
+    env: 'PEER_ID_PRIVATE_KEY',
+    flag: '--p2p.peerIdPrivateKey',
+    parse: p.peerIdPrivateKey,
+    secret: true,
+    defaultText: 'generated and stored in the data directory',
+    description: 'The private key of the p2p identity (peer id and ENR).',
+  },
+});
+
+/** Typed p2p settings. */
+export type P2PConfig = ConfigOf<typeof p2pConfigMappings>;

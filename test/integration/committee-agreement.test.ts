@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { EpochCache } from '../../src/epoch/epoch-cache.js';
+import { RollupEpochReader } from '../../src/epoch/rollup-reader.js';
+import { epochOfSlot, timestampForSlot } from '../../src/epoch/time.js';
+import { asSlot } from '../../src/foundation/types/branded.js';
+import { RollupAbi, StakingAssetHandlerAbi } from '../../src/l1/generated/index.js';
+import { addValidatorThroughHandler } from '../../src/l1/validators.js';
+import { devValidators, startTestL1, type TestL1 } from '../helpers/l1.js';
+
+/**
+ * The node computes committees and proposers itself (src/epoch); this checks it agrees with the Rollup contract
+ * slot by slot, across epochs whose validator set and seed change.
+ */
+describe('committee and proposer: TypeScript agrees with the Rollup', () => {
+  let l1: TestL1;
+
+  beforeAll(async () => {
+    l1 = await startTestL1();
+  });
+  afterAll(async () => {
+    await l1?.stop();
+  });
+
+  it('for 100 consecutive slots after 4 validators registered through the handler', async () => {
+    const { rollup, stakingAssetHandler } = l1.deployment.addresses;
+    const c = { publicClient: l1.publicClient, walletClient: l1.walletClient };
+    for (const v of devValidators(4)) await addValidatorThroughHandler(c, { stakingAssetHandler }, v);
+    expect(
+      await l1.publicClient.readContract({ address: rollup, abi: RollupAbi, functionName: 'getAttesterCount' }),
+    ).toBe(4n);
+
+    const reader = new RollupEpochReader(l1.publicClient, rollup);
+    const cache = await EpochCache.create(reader);
+    const k = await reader.constants();
+    const read = <T>(functionName: string, args: readonly unknown[]) =>
+      l1.publicClient.readContract({
+        address: rollup,
+        abi: RollupAbi,
+        functionName: functionName as never,
+        args,
+      }) as Promise<T>;
+
+    // Move past two epochs: the validators registered after genesis are now in the frozen set.
+    const now = await reader.latestTimestamp();
+    const startSlot = (now - k.genesisTime) / k.slotDuration + 2n * k.epochDuration + 1n;
+
+    let nonEmpty = 0;
+    const proposers = new Set<string>();
+    for (let s = startSlot; s < startSlot + 100n; s++) {
+      const slot = asSlot(s);
+      const ts = timestampForSlot(slot, k);
+      await l1.mineAt(ts);
+      const epoch = epochOfSlot(slot, k);
+      if (s % k.epochDuration === 0n) {
+        // Someone calls setupEpoch each epoch (propose does): it stores seeds two epochs ahead.
+        await l1.walletClient.writeContract({ address: rollup, abi: RollupAbi, functionName: 'setupEpoch' });
+      }
+
+      const ours = await cache.getCommittee(epoch);
+      const theirs = await read<readonly string[]>('getEpochCommittee', [epoch]);
+      expect(ours.committee, `committee of epoch ${epoch}`).toEqual(theirs);
+      expect(ours.seed).toBe(await read<bigint>('getSampleSeed', [epoch]));
+
+      const proposer = await cache.getProposerAttester(slot);
+      const onChain = await read<string>('getProposerAt', [ts]);
+      expect(proposer ?? '0x0000000000000000000000000000000000000000', `proposer of slot ${s}`).toBe(onChain);
+      if (proposer) {
+        nonEmpty++;
+        proposers.add(proposer);
+      }
+    }
+    // The validators really were sampled (the test compares something) and the proposer rotates.
+    expect(nonEmpty).toBe(100);
+    expect(proposers.size).toBeGreaterThan(1);
+  });
+
+  it('when the set is larger than the committee and a validator leaves', async () => {
+    const { rollup, stakingAssetHandler } = l1.deployment.addresses;
+    const c = { publicClient: l1.publicClient, walletClient: l1.walletClient };
+    for (const v of devValidators(3, 5)) await addValidatorThroughHandler(c, { stakingAssetHandler }, v);
+    // The handler's withdrawer (the deployer) takes validator 1 out: the set is re-ordered on chain.
+    const leaving = devValidators(1)[0]!.attester;
+    await l1.walletClient.writeContract({
+      address: rollup,
+      abi: RollupAbi,
+      functionName: 'initiateWithdraw',
+      args: [leaving, leaving],
+    });
+    const withdrawer = await l1.publicClient.readContract({
+      address: stakingAssetHandler,
+      abi: StakingAssetHandlerAbi,
+      functionName: 'withdrawer',
+    });
+    expect(withdrawer).toBe(l1.walletClient.account.address);
+
+    const reader = new RollupEpochReader(l1.publicClient, rollup);
+    const cache = await EpochCache.create(reader);
+    const k = await reader.constants();
+    const now = await reader.latestTimestamp();
+    const startSlot = (now - k.genesisTime) / k.slotDuration + 2n * k.epochDuration + 1n;
+    const seen = new Set<string>();
+    for (let s = startSlot; s < startSlot + 3n * k.epochDuration; s++) {
+      const slot = asSlot(s);
+      const ts = timestampForSlot(slot, k);
+      await l1.mineAt(ts);
+      if (s % k.epochDuration === 0n) {
+        await l1.walletClient.writeContract({ address: rollup, abi: RollupAbi, functionName: 'setupEpoch' });
+      }
+      const epoch = epochOfSlot(slot, k);
+      const ours = await cache.getCommittee(epoch);
+      const theirs = await l1.publicClient.readContract({
+        address: rollup,
+        abi: RollupAbi,
+        functionName: 'getEpochCommittee',
+        args: [epoch],
+      });
+      expect(ours.committee).toEqual(theirs);
+      expect(ours.committee).toHaveLength(4);
+      expect(ours.committee).not.toContain(leaving);
+      for (const a of ours.committee) seen.add(a);
+      expect((await cache.getProposerAttester(slot)) ?? '').toBe(
+        await l1.publicClient.readContract({
+          address: rollup,
+          abi: RollupAbi,
+          functionName: 'getProposerAt',
+          args: [ts],
+        }),
+      );
+    }
+    // Six validators for four seats: over three epochs more than four of them sat in a committee.
+    expect(seen.size).toBeGreaterThan(4);
+  });
+});
