@@ -1,5 +1,7 @@
 import { BaseError, ContractFunctionRevertedError, type Abi, type Address, type Hash } from 'viem';
 
+import { NodeError } from '../foundation/errors/index.js';
+import { AllErrorsAbi } from './generated/index.js';
 import type { L1PublicClient, L1WalletClient } from './clients.js';
 
 /** A contract call to send as an L1 transaction. */
@@ -11,14 +13,17 @@ export interface ContractWrite {
 }
 
 /** An L1 transaction that reverted, with the contract's named error when it has one. */
-export class L1TxRevertedError extends Error {
+export class L1TxRevertedError extends NodeError {
   constructor(
     readonly call: string,
     readonly reason: string,
     readonly txHash?: Hash,
   ) {
-    super(`${call} reverted: ${reason}${txHash ? ` (tx ${txHash})` : ''}`);
-    this.name = 'L1TxRevertedError';
+    super('L1_TX_REVERTED', `L1 call ${call} reverted: ${reason}${txHash ? ` (tx ${txHash})` : ''}`, {
+      call,
+      reason,
+      ...(txHash ? { txHash } : {}),
+    });
   }
 }
 
@@ -49,8 +54,14 @@ export async function sendAndWait(
 ): Promise<Hash> {
   const call = `${w.functionName}`;
   try {
-    const { request } = await c.publicClient.simulateContract({ ...w, account: c.walletClient.account });
-    const hash = await c.walletClient.writeContract(request);
+    // Simulate against every contract's errors so a revert from a nested call is decoded by name too.
+    const abi = [...w.abi, ...AllErrorsAbi];
+    await c.publicClient.simulateContract({ ...w, abi, account: c.walletClient.account });
+    const hash = await c.walletClient.writeContract({
+      ...w,
+      account: c.walletClient.account,
+      chain: c.walletClient.chain,
+    });
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new L1TxRevertedError(call, 'reverted on chain', hash);
     return hash;

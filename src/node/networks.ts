@@ -29,6 +29,9 @@ export const LOCAL_NETWORK: NetworkPreset = {
     AZTEC_EPOCH_DURATION: '8',
     AZTEC_PROOF_SUBMISSION_WINDOW: '16',
     AZTEC_TARGET_COMMITTEE_SIZE: '4',
+    // A development network: validators join without waiting, and exits are quick.
+    AZTEC_HANDLER_MINT_INTERVAL_SECONDS: '0',
+    AZTEC_EXIT_DELAY_SECONDS: '60',
   },
 };
 

@@ -1,5 +1,7 @@
 import type { CliCommand } from '../types.js';
+import { addL1ValidatorCommand } from './l1/add-l1-validator.js';
+import { deployL1ContractsCommand } from './l1/deploy-l1-contracts.js';
 import { startCommand } from './start/index.js';
 
 /** Every `aztec` subcommand, in the order `aztec --help` lists them. Add yours here. */
-export const commands: CliCommand[] = [startCommand];
+export const commands: CliCommand[] = [startCommand, deployL1ContractsCommand, addL1ValidatorCommand];

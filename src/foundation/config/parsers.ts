@@ -188,6 +188,24 @@ export const address = makeParser(
   },
 );
 
+/** A comma-separated list of 20-byte L1 addresses, each checked as `address`. Returned checksummed. */
+export const addressList = makeParser(
+  {
+    expected: 'a comma-separated list of 20-byte Ethereum addresses (0x followed by 40 hex characters each)',
+    placeholder: '<address,...>',
+    sample: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8,0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+  },
+  (raw): Address[] =>
+    splitList(raw).map((entry, i, all) => {
+      try {
+        return address(entry);
+      } catch (err) {
+        const why = err instanceof ConfigParseError ? err.message : String(err);
+        throw new ConfigParseError(`entry ${i + 1} of ${all.length}: ${why}`);
+      }
+    }),
+);
+
 /** A 32-byte L2 (Aztec) address or field value: 0x + 64 hex. Returned lowercase. */
 export const l2Address = makeParser(
   {

@@ -43,27 +43,46 @@ export function renderMappingHelp(m: ConfigMapping<unknown>): string[] {
   return [head.join('  '), ...wrap(`${m.description}${m.secret ? ' (secret)' : ''}`, '      ')];
 }
 
-/**
- * `aztec start --help`, generated from the declarations: one section per module, each setting with its flag,
- * environment variable, default (never a secret's value) and description.
- */
-export function renderStartHelp(sections: ConfigSections, networks: readonly string[]): string {
+/** Help of a command whose options are generated from config declarations. */
+export interface HelpSpec {
+  usage: string;
+  summary: string;
+  sections: ConfigSections;
+  networks: readonly string[];
+}
+
+/** Renders a command's help: usage, summary, known networks, then one block per section. */
+export function renderHelp(spec: HelpSpec): string {
   const intro = [
-    'Usage: aztec start [options]',
+    spec.usage,
     '',
+    ...wrap(spec.summary, ''),
     ...wrap(
-      'Starts the modules chosen by the flags below. Every setting can also be given by its environment variable; ' +
-        'precedence: flag > environment variable > network preset (--network) > default. A boolean flag given ' +
-        'alone means true; booleans accept true/false, 1/0, yes/no. An empty value counts as not given.',
+      'Every setting can also be given by its environment variable; precedence: flag > environment variable > ' +
+        'network preset (--network) > default. A boolean flag given alone means true; booleans accept ' +
+        'true/false, 1/0, yes/no. An empty value counts as not given.',
       '',
     ),
     '',
-    `Known networks: ${networks.join(', ')}`,
+    `Known networks: ${spec.networks.join(', ')}`,
   ];
-  const body = Object.values(sections).flatMap(section => [
+  const body = Object.values(spec.sections).flatMap(section => [
     '',
     `${section.title}:`,
     ...Object.values(section.mappings).flatMap(renderMappingHelp),
   ]);
   return [...intro, ...body, '', '  -h, --help', '      Shows this help.', ''].join('\n');
+}
+
+/**
+ * `aztec start --help`, generated from the declarations: one section per module, each setting with its flag,
+ * environment variable, default (never a secret's value) and description.
+ */
+export function renderStartHelp(sections: ConfigSections, networks: readonly string[]): string {
+  return renderHelp({
+    usage: 'Usage: aztec start [options]',
+    summary: 'Starts the modules chosen by the flags below.',
+    sections,
+    networks,
+  });
 }

@@ -38,7 +38,7 @@ export const startCommand: CliCommand = {
           ...(config.node.logJson !== undefined ? { json: config.node.logJson } : {}),
         });
         createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
-        if (modules.localNetwork) await startLocalNetwork(config);
+        if (modules.localNetwork) await startLocalNetwork(config, modules.validators, ctx);
         else await runStart(config, modules);
       });
   },

@@ -1,0 +1,46 @@
+import { NodeError } from '../foundation/errors/index.js';
+
+/** An L1 endpoint that is down or on another chain than the one configured. */
+export class L1ChainMismatchError extends NodeError {
+  constructor(message: string, context: Record<string, unknown>) {
+    super('L1_CHAIN_MISMATCH', message, context);
+  }
+}
+
+async function chainIdOf(url: string): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body = (await res.json()) as { result?: string; error?: { message?: string } };
+  if (typeof body.result !== 'string') throw new Error(body.error?.message ?? 'no result');
+  return Number(BigInt(body.result));
+}
+
+/**
+ * Asks every L1 RPC URL for its chain id and fails, naming the URL, when one is unreachable or on another chain
+ * than `expected` (--l1-chain-id / L1_CHAIN_ID, or the network preset's).
+ */
+export async function checkL1ChainId(urls: readonly string[], expected: number): Promise<void> {
+  for (const url of urls) {
+    let actual: number;
+    try {
+      actual = await chainIdOf(url);
+    } catch (err) {
+      throw new L1ChainMismatchError(
+        `L1 RPC ${url} (from --l1-rpc-urls / ETHEREUM_HOSTS) did not answer eth_chainId: ${err instanceof Error ? err.message : String(err)}`,
+        { url },
+      );
+    }
+    if (actual !== expected) {
+      throw new L1ChainMismatchError(
+        `L1 RPC ${url} is on chain ${actual}, but the configured L1 chain id is ${expected} ` +
+          `(--l1-chain-id / L1_CHAIN_ID or the network preset): point --l1-rpc-urls at the right chain or fix the chain id`,
+        { url, expected, actual },
+      );
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { Address } from 'viem';
+
+import { NodeError } from '../foundation/errors/index.js';
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import type { L1Deployment } from '../l1/addresses.js';
+import { startAnvil, type Anvil } from '../l1/anvil.js';
+import { createL1PublicClient, createL1WalletClient } from '../l1/clients.js';
+import type { L1Config } from '../l1/config.js';
+import { deployL1Contracts } from '../l1/deploy.js';
+import { deployParamsFromConfig } from '../l1/deploy-params.js';
+import { devAccount } from '../l1/dev-accounts.js';
+import { genesisArchiveRoot } from '../world-state/genesis.js';
+
+/** A genesis validator of the local network: anvil account `accountIndex` is its attester and proposer. */
+export interface LocalValidator {
+  accountIndex: number;
+  attester: Address;
+}
+
+/** A running local network: its L1, the deployed contracts, the validator set. */
+export interface LocalNetwork {
+  anvil: Anvil;
+  deployment: L1Deployment;
+  validators: LocalValidator[];
+  stop(): Promise<void>;
+}
+
+export class LocalNetworkError extends NodeError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super('LOCAL_NETWORK', message, context);
+  }
+}
+
+/** The loopback port the local L1 should use: the first --l1-rpc-urls entry, which must be http on loopback. */
+export function localL1Port(l1: L1Config): number {
+  const first = l1.l1RpcUrls[0];
+  const url = first === undefined ? undefined : new URL(first);
+  if (!url || url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    throw new LocalNetworkError(
+      `--local-network runs its own L1 on this machine, so --l1-rpc-urls / ETHEREUM_HOSTS must be ` +
+        `http://127.0.0.1:<port> (got ${first ?? 'nothing'})`,
+    );
+  }
+  return url.port === '' ? 80 : Number(url.port);
+}
+
+/**
+ * Starts anvil on the configured loopback port, deploys the contracts with the preset's constants (instantly,
+ * mining a block per transaction), stakes `validators` genesis validators (anvil accounts 1..N), then switches
+ * the L1 to a block every ETHEREUM_SLOT_DURATION seconds.
+ */
+export async function startLocalNetwork(
+  l1: L1Config,
+  opts: { validators: number; logger?: Logger },
+): Promise<LocalNetwork> {
+  const log = opts.logger ?? createLogger('local-network');
+  const port = localL1Port(l1);
+  let anvil: Anvil;
+  try {
+    anvil = await startAnvil({ port, chainId: l1.l1ChainId, logger: log.child('anvil') });
+  } catch (err) {
+    throw new LocalNetworkError(
+      `Could not start the local L1 on 127.0.0.1:${port}; is another local network or anvil running there? ` +
+        `Stop it, or pick another port with --l1-rpc-urls http://127.0.0.1:<port>. (${err instanceof Error ? err.message : String(err)})`,
+      { port },
+    );
+  }
+  try {
+    const clientOpts = { rpcUrls: [anvil.url], chainId: anvil.chainId, pollingIntervalMs: 100 };
+    const publicClient = createL1PublicClient(clientOpts);
+    const walletClient = createL1WalletClient(clientOpts, devAccount(0).privateKey);
+    const validators = Array.from({ length: opts.validators }, (_, i) => ({
+      accountIndex: i + 1,
+      attester: devAccount(i + 1).address,
+    }));
+    const deployment = await deployL1Contracts(
+      { publicClient, walletClient, logger: log.child('deploy') },
+      deployParamsFromConfig(l1, {
+        genesisArchiveRoot: genesisArchiveRoot(),
+        initialValidators: validators.map(v => ({
+          attester: v.attester,
+          proposer: v.attester,
+          withdrawer: v.attester,
+        })),
+        requireSyncProof: false,
+      }),
+    );
+    await publicClient.request({ method: 'evm_setAutomine' as 'eth_chainId', params: [false] as never });
+    await publicClient.request({
+      method: 'evm_setIntervalMining' as 'eth_chainId',
+      params: [l1.ethereumSlotDuration] as never,
+    });
+    log.info('Local network deployed', { rollup: deployment.addresses.rollup, validators: validators.length });
+    return { anvil, deployment, validators, stop: () => anvil.stop() };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,80 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The environment without any setting of ours, so the machine's variables cannot change a test. */
+export const CLEAN_ENV: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (e): e is [string, string] =>
+      e[1] !== undefined && !/^(ETHEREUM_|L1_|VALIDATOR_|SEQ_|P2P_|AZTEC_|NETWORK|LOG_|BOOTNODE_)/.test(e[0]),
+  ),
+);
+
+/** Runs `aztec <args>` from source to completion, as an operator would. */
+export function runAztec(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    cwd: root,
+    env: { ...CLEAN_ENV, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A long-running `aztec` process with its output collected; stopped by PID. */
+export interface AztecProcess {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  /** Resolves when stdout or stderr matches, rejects if the process exits first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Sends `signal` and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnAztec(args: string[], env: Record<string, string> = {}): AztecProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    cwd: root,
+    env: { ...CLEAN_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  return {
+    child,
+    output: () => ({ stdout, stderr }),
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
+        const check = () => {
+          if (pattern.test(stdout) || pattern.test(stderr)) return resolve();
+          if (child.exitCode !== null)
+            return reject(new Error(`aztec exited (${child.exitCode}) before ${pattern}:\n${stderr}`));
+          if (Date.now() > deadline)
+            return reject(new Error(`timed out waiting for ${pattern}:\n${stdout}\n${stderr}`));
+          setTimeout(check, 50);
+        };
+        check();
+      }),
+    stop: async (signal = 'SIGINT') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Whether a process with this PID exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
