@@ -1,0 +1,5 @@
+export * from './client.js';
+export * from './dispatch.js';
+export * from './errors.js';
+export * from './schema.js';
+export * from './server.js';
