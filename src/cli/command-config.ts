@@ -12,8 +12,8 @@ import { nodeConfigMappings, type AztecConfig } from '../node/config.js';
 import { listNetworks } from '../node/networks.js';
 import { renderHelp } from './commands/start/help.js';
 import { resolveAztecConfig } from './commands/start/parse.js';
-import { readFlags } from './flags.js';
-import type { CliContext } from './types.js';
+import { passThroughCommand, readFlags } from './flags.js';
+import type { CliCommand, CliContext } from './types.js';
 
 /** A command that takes its own settings plus the network and L1 settings of `aztec start`. */
 export interface CommandSpec<M extends ConfigMappings> {
@@ -81,4 +81,21 @@ export function parseCommand<M extends ConfigMappings>(
 export function missingSetting(m: ConfigMapping<unknown>, why: string): ConfigError {
   const names = m.env ? `${m.flag} / ${m.env}` : m.flag;
   return new ConfigError([{ flag: m.flag, ...(m.env ? { env: m.env } : {}), message: `${names} is required: ${why}` }]);
+}
+
+/** A `CliCommand` built from a spec: `--help` and parsing are handled, `run` gets the parsed settings. */
+export function configCommand<M extends ConfigMappings>(
+  spec: CommandSpec<M>,
+  run: (parsed: { own: ConfigOf<M>; config: AztecConfig }, ctx: CliContext) => Promise<void>,
+): CliCommand {
+  return {
+    name: spec.name,
+    register(program, ctx) {
+      passThroughCommand(program, spec.name, spec.summary).action(async (args: string[]) => {
+        const parsed = parseCommand(spec, args, ctx.env);
+        if (parsed.kind === 'help') return ctx.stdout(parsed.text);
+        await run(parsed, ctx);
+      });
+    },
+  };
 }

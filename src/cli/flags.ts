@@ -46,3 +46,18 @@ export function readFlags(
   }
   return { help: cmd.getOptionValue('help') === true, flags };
 }
+
+/**
+ * Adds a subcommand whose options are parsed by `readFlags` from its declarations rather than by commander:
+ * commander only hands the raw arguments through.
+ */
+export function passThroughCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .passThroughOptions()
+    .argument('[options...]');
+}

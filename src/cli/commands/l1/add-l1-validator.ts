@@ -4,8 +4,7 @@ import { l1ConfigMappings } from '../../../l1/config.js';
 import { checkL1ChainId } from '../../../l1/chain-check.js';
 import { createL1PublicClient, createL1WalletClient } from '../../../l1/clients.js';
 import { addValidatorThroughHandler, depositValidator } from '../../../l1/validators.js';
-import { missingSetting, parseCommand, type CommandSpec } from '../../command-config.js';
-import type { CliCommand } from '../../types.js';
+import { configCommand, missingSetting, type CommandSpec } from '../../command-config.js';
 
 const addValidatorMappings = defineConfigMappings({
   attester: {
@@ -51,59 +50,42 @@ const spec: CommandSpec<typeof addValidatorMappings> = {
 };
 
 /** `aztec add-l1-validator`. */
-export const addL1ValidatorCommand: CliCommand = {
-  name: spec.name,
-  register(program, ctx) {
-    program
-      .command(spec.name)
-      .description(spec.summary)
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .passThroughOptions()
-      .argument('[options...]')
-      .action(async (args: string[]) => {
-        const parsed = parseCommand(spec, args, ctx.env);
-        if (parsed.kind === 'help') return ctx.stdout(parsed.text);
-        const { own, config } = parsed;
-        if (!own.attester) throw missingSetting(addValidatorMappings.attester, 'the validator to stake');
-        if (!own.privateKey) throw missingSetting(addValidatorMappings.privateKey, 'someone sends the L1 transaction');
-        const { rollupAddress, stakingAssetAddress, stakingAssetHandlerAddress } = config.l1;
-        const opts = { rpcUrls: config.l1.l1RpcUrls, chainId: config.l1.l1ChainId };
-        await checkL1ChainId(opts.rpcUrls, opts.chainId);
-        const c = {
-          publicClient: createL1PublicClient(opts),
-          walletClient: createL1WalletClient(opts, own.privateKey),
-        };
-        const v = {
-          attester: own.attester,
-          proposer: own.proposer ?? own.attester,
-          withdrawer: own.withdrawer ?? own.attester,
-        };
-        if (own.direct) {
-          if (!rollupAddress) throw missingSetting(l1ConfigMappings.rollupAddress, 'the rollup to stake on');
-          if (!stakingAssetAddress)
-            throw missingSetting(l1ConfigMappings.stakingAssetAddress, 'the stake is paid in it');
-          await depositValidator(c, { rollup: rollupAddress, stakingAsset: stakingAssetAddress }, v);
-        } else {
-          if (own.withdrawer) {
-            throw new ConfigError([
-              { flag: '--withdrawer', message: '--withdrawer applies only with --direct: the handler sets its own' },
-            ]);
-          }
-          if (!stakingAssetHandlerAddress) {
-            throw missingSetting(
-              l1ConfigMappings.stakingAssetHandlerAddress,
-              'it mints and deposits the stake (or use --direct)',
-            );
-          }
-          await addValidatorThroughHandler(c, { stakingAssetHandler: stakingAssetHandlerAddress }, v);
-        }
-        createLogger('add-l1-validator').info('Validator staked', {
-          ...v,
-          through: own.direct ? 'deposit' : 'handler',
-        });
-        ctx.stdout(`Staked validator ${v.attester} (proposer ${v.proposer})\n`);
-      });
-  },
-};
+export const addL1ValidatorCommand = configCommand(spec, async ({ own, config }, ctx) => {
+  if (!own.attester) throw missingSetting(addValidatorMappings.attester, 'the validator to stake');
+  if (!own.privateKey) throw missingSetting(addValidatorMappings.privateKey, 'someone sends the L1 transaction');
+  const { rollupAddress, stakingAssetAddress, stakingAssetHandlerAddress } = config.l1;
+  const opts = { rpcUrls: config.l1.l1RpcUrls, chainId: config.l1.l1ChainId };
+  await checkL1ChainId(opts.rpcUrls, opts.chainId);
+  const c = {
+    publicClient: createL1PublicClient(opts),
+    walletClient: createL1WalletClient(opts, own.privateKey),
+  };
+  const v = {
+    attester: own.attester,
+    proposer: own.proposer ?? own.attester,
+    withdrawer: own.withdrawer ?? own.attester,
+  };
+  if (own.direct) {
+    if (!rollupAddress) throw missingSetting(l1ConfigMappings.rollupAddress, 'the rollup to stake on');
+    if (!stakingAssetAddress) throw missingSetting(l1ConfigMappings.stakingAssetAddress, 'the stake is paid in it');
+    await depositValidator(c, { rollup: rollupAddress, stakingAsset: stakingAssetAddress }, v);
+  } else {
+    if (own.withdrawer) {
+      throw new ConfigError([
+        { flag: '--withdrawer', message: '--withdrawer applies only with --direct: the handler sets its own' },
+      ]);
+    }
+    if (!stakingAssetHandlerAddress) {
+      throw missingSetting(
+        l1ConfigMappings.stakingAssetHandlerAddress,
+        'it mints and deposits the stake (or use --direct)',
+      );
+    }
+    await addValidatorThroughHandler(c, { stakingAssetHandler: stakingAssetHandlerAddress }, v);
+  }
+  createLogger('add-l1-validator').info('Validator staked', {
+    ...v,
+    through: own.direct ? 'deposit' : 'handler',
+  });
+  ctx.stdout(`Staked validator ${v.attester} (proposer ${v.proposer})\n`);
+});

@@ -8,8 +8,7 @@ import { createL1PublicClient, createL1WalletClient } from '../../../l1/clients.
 import { deployL1Contracts } from '../../../l1/deploy.js';
 import { deployParamsFromConfig } from '../../../l1/deploy-params.js';
 import { genesisArchiveRoot } from '../../../world-state/genesis.js';
-import { missingSetting, parseCommand, type CommandSpec } from '../../command-config.js';
-import type { CliCommand } from '../../types.js';
+import { configCommand, missingSetting, type CommandSpec } from '../../command-config.js';
 
 const deployMappings = defineConfigMappings({
   privateKey: {
@@ -57,46 +56,29 @@ export function deploymentJson(d: L1Deployment): string {
 }
 
 /** `aztec deploy-l1-contracts`. */
-export const deployL1ContractsCommand: CliCommand = {
-  name: spec.name,
-  register(program, ctx) {
-    program
-      .command(spec.name)
-      .description(spec.summary)
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .passThroughOptions()
-      .argument('[options...]')
-      .action(async (args: string[]) => {
-        const parsed = parseCommand(spec, args, ctx.env);
-        if (parsed.kind === 'help') return ctx.stdout(parsed.text);
-        const { own, config } = parsed;
-        if (!own.privateKey)
-          throw missingSetting(deployMappings.privateKey, 'the deployer pays for and owns the contracts');
-        const log = createLogger('deploy');
-        await checkL1ChainId(config.l1.l1RpcUrls, config.l1.l1ChainId);
-        const opts = { rpcUrls: config.l1.l1RpcUrls, chainId: config.l1.l1ChainId };
-        const validators = (own.genesisValidators ?? []).map(a => ({ attester: a, proposer: a, withdrawer: a }));
-        const deployment = await deployL1Contracts(
-          {
-            publicClient: createL1PublicClient(opts),
-            walletClient: createL1WalletClient(opts, own.privateKey),
-            logger: log,
-          },
-          deployParamsFromConfig(config.l1, {
-            genesisArchiveRoot: genesisArchiveRoot(),
-            initialValidators: validators,
-            requireSyncProof: own.requireSyncProof,
-          }),
-        );
-        const json = deploymentJson(deployment);
-        if (own.out) {
-          writeFileSync(own.out, json + '\n');
-          log.info('Wrote contract addresses', { file: own.out });
-        } else {
-          ctx.stdout(json + '\n');
-        }
-      });
-  },
-};
+export const deployL1ContractsCommand = configCommand(spec, async ({ own, config }, ctx) => {
+  if (!own.privateKey) throw missingSetting(deployMappings.privateKey, 'the deployer pays for and owns the contracts');
+  const log = createLogger('deploy');
+  await checkL1ChainId(config.l1.l1RpcUrls, config.l1.l1ChainId);
+  const opts = { rpcUrls: config.l1.l1RpcUrls, chainId: config.l1.l1ChainId };
+  const validators = (own.genesisValidators ?? []).map(a => ({ attester: a, proposer: a, withdrawer: a }));
+  const deployment = await deployL1Contracts(
+    {
+      publicClient: createL1PublicClient(opts),
+      walletClient: createL1WalletClient(opts, own.privateKey),
+      logger: log,
+    },
+    deployParamsFromConfig(config.l1, {
+      genesisArchiveRoot: genesisArchiveRoot(),
+      initialValidators: validators,
+      requireSyncProof: own.requireSyncProof,
+    }),
+  );
+  const json = deploymentJson(deployment);
+  if (own.out) {
+    writeFileSync(own.out, json + '\n');
+    log.info('Wrote contract addresses', { file: own.out });
+  } else {
+    ctx.stdout(json + '\n');
+  }
+});

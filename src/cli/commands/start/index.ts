@@ -1,5 +1,6 @@
 import { configureLogging, createLogger } from '../../../foundation/log/index.js';
 import { redactAztecConfig } from '../../../node/config.js';
+import { passThroughCommand } from '../../flags.js';
 import type { CliCommand } from '../../types.js';
 import { startLocalNetwork } from './local-network.js';
 import { parseStartCommand } from './parse.js';
@@ -16,30 +17,24 @@ export type { StartModules } from './modules.js';
 export const startCommand: CliCommand = {
   name: 'start',
   register(program, ctx) {
-    program
-      .command('start')
-      .description(
-        'Starts the modules chosen by flags (--node, --archiver, --sequencer, ...). See `aztec start --help`.',
-      )
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .passThroughOptions()
-      .argument('[options...]')
-      .action(async (args: string[]) => {
-        const parsed = parseStartCommand(args, ctx.env);
-        if (parsed.kind === 'help') {
-          ctx.stdout(parsed.text);
-          return;
-        }
-        const { config, modules } = parsed;
-        configureLogging({
-          level: config.node.logLevel,
-          ...(config.node.logJson !== undefined ? { json: config.node.logJson } : {}),
-        });
-        createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
-        if (modules.localNetwork) await startLocalNetwork(config, modules.validators, ctx);
-        else await runStart(config, modules);
+    passThroughCommand(
+      program,
+      'start',
+      'Starts the modules chosen by flags (--node, --archiver, --sequencer, ...). See `aztec start --help`.',
+    ).action(async (args: string[]) => {
+      const parsed = parseStartCommand(args, ctx.env);
+      if (parsed.kind === 'help') {
+        ctx.stdout(parsed.text);
+        return;
+      }
+      const { config, modules } = parsed;
+      configureLogging({
+        level: config.node.logLevel,
+        ...(config.node.logJson !== undefined ? { json: config.node.logJson } : {}),
       });
+      createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
+      if (modules.localNetwork) await startLocalNetwork(config, modules.validators, ctx);
+      else await runStart(config, modules);
+    });
   },
 };
