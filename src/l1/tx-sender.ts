@@ -1,0 +1,158 @@
+import type { Address, Hash, Hex, Kzg, TransactionReceipt } from 'viem';
+
+import { NodeError } from '../foundation/errors/index.js';
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import type { L1PublicClient, L1WalletClient } from './clients.js';
+
+/** What to send: a call, optionally carrying blobs (EIP-4844). */
+export interface L1TxRequest {
+  to: Address;
+  data: Hex;
+  blobs?: readonly Hex[];
+  kzg?: Kzg;
+  /** Gas limit; estimated (plus 20%) when absent. */
+  gas?: bigint;
+}
+
+export interface L1TxSenderConfig {
+  /** How often to poll for the receipt (SEQ_VIEM_POLLING_INTERVAL_TIME). */
+  pollingIntervalMs: number;
+  /** How long a tx may sit unmined before it is replaced with higher fees (SEQ_PUBLISH_RETRY_INTERVAL_MS). */
+  stallTimeMs: number;
+  /** Replacements before giving up. */
+  maxReplacements: number;
+  /** Overall deadline (e.g. the end of the slot); the sender stops waiting after it. */
+  deadline?: Date;
+}
+
+/** An L1 transaction that was not mined: timed out, dropped or reverted. */
+export class L1TxFailedError extends NodeError {
+  constructor(message: string, context: Record<string, unknown>) {
+    super('L1_TX_FAILED', message, context);
+  }
+}
+
+interface Fees {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  maxFeePerBlobGas?: bigint;
+}
+
+// A replacement must raise every fee cap: by 10% for gas (EIP-1559 pools) and 100% for blob gas (EIP-4844 pools).
+const bump = (v: bigint, percent: bigint) => v + (v * percent + 99n) / 100n;
+
+/**
+ * Sends L1 transactions and sees them mined: polls for the receipt, and when a tx is stuck for `stallTimeMs`,
+ * replaces it (same nonce) with higher fees, up to `maxReplacements` times. Whichever of the versions is mined
+ * is returned. One nonce at a time per sender: callers await each `send`.
+ */
+export class L1TxSender {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly publicClient: L1PublicClient,
+    private readonly walletClient: L1WalletClient,
+    private readonly config: L1TxSenderConfig,
+    logger?: Logger,
+  ) {
+    this.log = logger ?? createLogger('l1:tx');
+  }
+
+  get address(): Address {
+    return this.walletClient.account.address;
+  }
+
+  /** Sends `req` and resolves with the receipt of whichever version was mined (status may be 'reverted'). */
+  async send(req: L1TxRequest, deadline = this.config.deadline): Promise<TransactionReceipt> {
+    const nonce = await this.publicClient.getTransactionCount({ address: this.address, blockTag: 'pending' });
+    const gas = req.gas ?? (await this.estimateGas(req));
+    let fees = await this.initialFees(req);
+    const sent: Hash[] = [];
+    for (let attempt = 0; ; attempt++) {
+      const hash = await this.sendOnce(req, nonce, gas, fees);
+      sent.push(hash);
+      this.log.debug('Sent L1 tx', { hash, nonce, attempt, maxFeePerGas: fees.maxFeePerGas });
+      const receipt = await this.waitForAny(sent, nonce, deadline);
+      if (receipt) return receipt;
+      if (deadline && Date.now() >= deadline.getTime()) {
+        throw new L1TxFailedError(`L1 tx with nonce ${nonce} not mined before the deadline`, { sent, nonce });
+      }
+      if (attempt >= this.config.maxReplacements) {
+        throw new L1TxFailedError(`L1 tx with nonce ${nonce} not mined after ${attempt} replacements`, { sent, nonce });
+      }
+      fees = {
+        maxFeePerGas: bump(fees.maxFeePerGas, 10n),
+        maxPriorityFeePerGas: bump(fees.maxPriorityFeePerGas, 10n),
+        ...(fees.maxFeePerBlobGas !== undefined ? { maxFeePerBlobGas: bump(fees.maxFeePerBlobGas, 100n) } : {}),
+      };
+      this.log.warn('L1 tx stuck; replacing it with higher fees', { nonce, stuck: hash, ...fees });
+    }
+  }
+
+  private async estimateGas(req: L1TxRequest): Promise<bigint> {
+    const estimate = await this.publicClient.estimateGas({
+      account: this.walletClient.account,
+      to: req.to,
+      data: req.data,
+      ...(req.blobs ? { blobs: req.blobs, kzg: req.kzg } : {}),
+    } as Parameters<L1PublicClient['estimateGas']>[0]);
+    return (estimate * 120n) / 100n;
+  }
+
+  private async initialFees(req: L1TxRequest): Promise<Fees> {
+    const { maxFeePerGas, maxPriorityFeePerGas } = await this.publicClient.estimateFeesPerGas();
+    const priority = maxPriorityFeePerGas > 0n ? maxPriorityFeePerGas : 1_000_000_000n;
+    const fees: Fees = {
+      maxFeePerGas: maxFeePerGas > priority ? maxFeePerGas : priority * 2n,
+      maxPriorityFeePerGas: priority,
+    };
+    if (req.blobs && req.blobs.length > 0) {
+      const blobBase = await this.publicClient.getBlobBaseFee();
+      fees.maxFeePerBlobGas = blobBase * 2n > 1_000_000_000n ? blobBase * 2n : 1_000_000_000n;
+    }
+    return fees;
+  }
+
+  private sendOnce(req: L1TxRequest, nonce: number, gas: bigint, fees: Fees): Promise<Hash> {
+    const base = {
+      to: req.to,
+      data: req.data,
+      nonce,
+      gas,
+      ...fees,
+      account: this.walletClient.account,
+      chain: this.walletClient.chain,
+    };
+    const params = req.blobs ? { ...base, blobs: req.blobs, kzg: req.kzg, type: 'eip4844' as const } : base;
+    return this.walletClient.sendTransaction(params as Parameters<L1WalletClient['sendTransaction']>[0]);
+  }
+
+  /** Polls until one of `hashes` has a receipt, the nonce was used by another tx, or `stallTimeMs` passes. */
+  private async waitForAny(
+    hashes: readonly Hash[],
+    nonce: number,
+    deadline?: Date,
+  ): Promise<TransactionReceipt | undefined> {
+    const until = Math.min(Date.now() + this.config.stallTimeMs, deadline?.getTime() ?? Infinity);
+    for (;;) {
+      for (const hash of hashes) {
+        try {
+          return await this.publicClient.getTransactionReceipt({ hash });
+        } catch {
+          // not mined (yet)
+        }
+      }
+      const mined = await this.publicClient.getTransactionCount({ address: this.address, blockTag: 'latest' });
+      if (mined > nonce) {
+        // The nonce is used: one of ours was mined between the two reads; look once more before giving up.
+        for (const hash of hashes) {
+          const receipt = await this.publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
+          if (receipt) return receipt;
+        }
+        throw new L1TxFailedError(`nonce ${nonce} of ${this.address} was used by another transaction`, { hashes });
+      }
+      if (Date.now() >= until) return undefined;
+      await new Promise(r => setTimeout(r, this.config.pollingIntervalMs));
+    }
+  }
+}
