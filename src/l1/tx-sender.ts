@@ -95,7 +95,7 @@ export class L1TxSender {
       to: req.to,
       data: req.data,
       ...(req.blobs ? { blobs: req.blobs, kzg: req.kzg } : {}),
-    } as Parameters<L1PublicClient['estimateGas']>[0]);
+    });
     return (estimate * 120n) / 100n;
   }
 
