@@ -38,7 +38,7 @@ describe('L1TxSender', () => {
     let content: { pending: Record<string, Record<string, { hash: string; maxFeePerGas: string }>> } | undefined;
     const first = await waitForPoolTx();
     for (let i = 0; i < 100; i++) {
-      content = (await rpc('txpool_content')) as typeof content;
+      content = (await rpc('txpool_content')) as unknown as typeof content;
       const tx = Object.values(content!.pending)[0]?.['0'];
       if (tx && tx.hash !== first.hash) break;
       await new Promise(r => setTimeout(r, 50));
@@ -53,7 +53,7 @@ describe('L1TxSender', () => {
 
     async function waitForPoolTx(): Promise<{ hash: string; maxFeePerGas: string }> {
       for (;;) {
-        const c = (await rpc('txpool_content')) as NonNullable<typeof content>;
+        const c = (await rpc('txpool_content')) as unknown as NonNullable<typeof content>;
         const tx = Object.values(c.pending)[0]?.['0'];
         if (tx) return tx;
         await new Promise(r => setTimeout(r, 10));
