@@ -22,7 +22,7 @@ export function runAztec(args: string[], env: Record<string, string> = {}, timeo
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A long-running `aztec` process with its output collected; stopped by PID. */
+/** A long-running `aztec` process with its output collected; stopped by PID (its whole process group). */
 export interface AztecProcess {
   child: ChildProcess;
   output(): { stdout: string; stderr: string };
@@ -37,6 +37,8 @@ export function spawnAztec(args: string[], env: Record<string, string> = {}): Az
     cwd: root,
     env: { ...CLEAN_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() signals the group, so whatever it started (anvil) goes too, even on SIGKILL.
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
@@ -60,10 +62,20 @@ export function spawnAztec(args: string[], env: Record<string, string> = {}): Az
         check();
       }),
     stop: async (signal = 'SIGINT') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const group = -child.pid!;
+      const kill = (s: NodeJS.Signals) => {
+        try {
+          process.kill(group, s);
+        } catch {
+          // the group is already gone
+        }
+      };
+      if (child.exitCode === null && child.signalCode === null) kill(signal);
+      const timer = setTimeout(() => kill('SIGKILL'), 15_000);
       const code = await exited;
       clearTimeout(timer);
+      // Children that outlive a graceful stop are not left behind either.
+      kill('SIGKILL');
       return code;
     },
   };
