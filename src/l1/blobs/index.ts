@@ -1,0 +1,5 @@
+export * from './encoding.js';
+export * from './errors.js';
+export * from './hashes.js';
+export * from './kzg.js';
+export * from './send.js';
