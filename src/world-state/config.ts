@@ -5,9 +5,10 @@ export const worldStateConfigMappings = defineConfigMappings({
   blockHistory: {
     env: 'WS_BLOCK_HISTORY',
     flag: '--world-state.blockHistory',
-    parse: p.integer({ min: 1, placeholder: '<blocks>' }),
-    default: 64,
-    description: 'How many recent blocks keep a snapshot of the trees, to answer queries "as of block N".',
+    parse: p.integer({ min: 64, placeholder: '<blocks>' }),
+    default: 128,
+    description:
+      'How many recent blocks keep a snapshot of the trees, to answer queries "as of block N" (at least 64).',
   },
 });
 

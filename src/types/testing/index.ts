@@ -1,0 +1,3 @@
+export * from './factories.js';
+export * from './random.js';
+export * from './fuzz.js';
