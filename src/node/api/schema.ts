@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+import { L1AddressSchema, FrSchema } from '../../types/json.js';
+import { GasFeesSchema, BlockHeaderSchema } from '../../types/header-json.js';
+import { L2BlockSchema } from '../../types/block-json.js';
+import { L2TipsSchema } from '../../types/tips.js';
+import { TxSchema } from '../../types/tx-json.js';
+
+/** Largest block number accepted in a request (the archive tree holds 2^29 leaves). */
+export const MAX_BLOCK_NUMBER = 2 ** 32 - 1;
+
+/** A block number: a JSON integer (or its decimal string) in [0, 2^32). */
+export const BlockNumberParam = z
+  .union([z.number(), z.string().regex(/^\d{1,10}$/, 'expected a decimal block number')])
+  .transform(v => Number(v))
+  .pipe(z.number().int('expected an integer block number').min(0, 'must be >= 0').max(MAX_BLOCK_NUMBER));
+
+/** A block number or `"latest"`. */
+export const BlockParam = z.union([z.literal('latest'), BlockNumberParam]);
+
+/** A leaf index: a JSON integer or decimal string, as a bigint below 2^40. */
+export const LeafIndexParam = z
+  .union([z.number().int().min(0), z.string().regex(/^\d{1,13}$/, 'expected a decimal leaf index')])
+  .transform(v => BigInt(v))
+  .refine(v => v < 2n ** 40n, 'leaf index must be below 2^40');
+
+/** A sibling path on the wire: base64 of `[u32 big-endian count][count × 32-byte node]`, leaf level first. */
+export const SiblingPathSchema = z.base64();
+
+const MembershipWitnessSchema = z.strictObject({ index: z.string(), siblingPath: SiblingPathSchema });
+const IndexedWitnessSchema = z.strictObject({
+  index: z.string(),
+  siblingPath: SiblingPathSchema,
+  leaf: z.record(z.string(), z.string()),
+});
+
+export const TxReceiptSchema = z.strictObject({
+  txHash: FrSchema,
+  status: z.enum(['pending', 'success', 'dropped']),
+  blockNumber: z.number().int().optional(),
+  blockHash: FrSchema.optional(),
+  transactionFee: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const L1ContractAddressesSchema = z.strictObject({
+  registry: L1AddressSchema,
+  rollup: L1AddressSchema,
+  inbox: L1AddressSchema,
+  outbox: L1AddressSchema,
+  stakingAsset: L1AddressSchema,
+  feeAsset: L1AddressSchema,
+  feeJuicePortal: L1AddressSchema,
+  governanceProposer: L1AddressSchema,
+  stakingAssetHandler: L1AddressSchema,
+  verifier: L1AddressSchema,
+});
+
+export const NodeInfoSchema = z.strictObject({
+  nodeVersion: z.string(),
+  l1ChainId: z.number().int(),
+  rollupVersion: z.number().int(),
+  l1ContractAddresses: L1ContractAddressesSchema,
+  enr: z.string().optional(),
+});
+
+/** The `node_` namespace: what operators, wallets and other nodes call. */
+export const nodeApiSchema = {
+  getL2Tips: { params: z.tuple([]), result: L2TipsSchema },
+  getArchiveSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
+  getNoteHashSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
+  getL1ToL2MessageSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
+  getNullifierMembershipWitness: { params: z.tuple([BlockParam, FrSchema]), result: IndexedWitnessSchema.nullable() },
+  getLowNullifierMembershipWitness: { params: z.tuple([BlockParam, FrSchema]), result: IndexedWitnessSchema },
+  getPublicDataWitness: { params: z.tuple([BlockParam, FrSchema]), result: IndexedWitnessSchema },
+  getL1ToL2MessageMembershipWitness: {
+    params: z.tuple([BlockParam, FrSchema]),
+    result: MembershipWitnessSchema.nullable(),
+  },
+  getArchiveMembershipWitness: { params: z.tuple([BlockParam, FrSchema]), result: MembershipWitnessSchema.nullable() },
+  getPublicStorageAt: { params: z.tuple([BlockParam, FrSchema]), result: FrSchema },
+  getBlockNumber: { params: z.tuple([]), result: z.number().int() },
+  getProvenBlockNumber: { params: z.tuple([]), result: z.number().int() },
+  getBlock: { params: z.tuple([BlockParam]), result: L2BlockSchema.nullable() },
+  getBlocks: {
+    params: z.tuple([BlockNumberParam, z.number().int().min(1).max(100)]),
+    result: z.array(L2BlockSchema),
+  },
+  getBlockHeader: { params: z.tuple([BlockParam.optional()]), result: BlockHeaderSchema.nullable() },
+  sendTx: { params: z.tuple([TxSchema]), result: FrSchema },
+  getTxReceipt: { params: z.tuple([FrSchema]), result: TxReceiptSchema },
+  getTxByHash: { params: z.tuple([FrSchema]), result: TxSchema.nullable() },
+  getPendingTxs: { params: z.tuple([z.number().int().min(1).max(1000).optional()]), result: z.array(TxSchema) },
+  getPendingTxCount: { params: z.tuple([]), result: z.number().int() },
+  getNodeInfo: { params: z.tuple([]), result: NodeInfoSchema },
+  isReady: { params: z.tuple([]), result: z.boolean() },
+  getNodeVersion: { params: z.tuple([]), result: z.string() },
+  getChainId: { params: z.tuple([]), result: z.number().int() },
+  getVersion: { params: z.tuple([]), result: z.number().int() },
+  getL1ContractAddresses: { params: z.tuple([]), result: L1ContractAddressesSchema },
+  getCurrentBaseFees: { params: z.tuple([]), result: GasFeesSchema },
+} as const;
+
+/** The `nodeAdmin_` namespace, on the admin port only. */
+export const nodeAdminApiSchema = {
+  setConfig: { params: z.tuple([z.record(z.string(), z.string())]), result: z.null() },
+  pauseSync: { params: z.tuple([]), result: z.null() },
+  resumeSync: { params: z.tuple([]), result: z.null() },
+  rollbackTo: { params: z.tuple([BlockNumberParam]), result: z.null() },
+} as const;

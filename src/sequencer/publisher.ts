@@ -1,0 +1,147 @@
+import {
+  BaseError,
+  bytesToHex,
+  decodeErrorResult,
+  encodeFunctionData,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem';
+
+import { errorMessage } from '../foundation/errors/index.js';
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import { encodeBlobInput, getKzg } from '../l1/blobs/index.js';
+import type { L1PublicClient } from '../l1/clients.js';
+import { AllErrorsAbi, GovernanceProposerAbi, RollupAbi } from '../l1/generated/index.js';
+import type { Attestation } from '../l1/proposal-digest.js';
+import { revertReason } from '../l1/send.js';
+import type { L1TxSender } from '../l1/tx-sender.js';
+import { frToHex } from '../types/fr.js';
+import { encodeHeader } from '../types/header-codec.js';
+import type { L2Block } from '../types/l2-block.js';
+import type { SlotGuard } from './slot-guard.js';
+
+/** A built block ready for L1: its blobs and the committee's attestations in committee order. */
+export interface BlockProposal {
+  block: L2Block;
+  blobs: readonly Uint8Array[];
+  versionedHashes: readonly Hex[];
+  attestations: readonly Attestation[];
+}
+
+/** The outcome of a publish attempt: the L1 receipt, or why the block was not published. */
+export type PublishResult = { published: true; receipt: TransactionReceipt } | { published: false; reason: string };
+
+/**
+ * Sends blocks to L1: one EIP-4844 transaction per block calling `Rollup.propose` with the body in blobs. It
+ * simulates first (a revert is reported by the contract's error name and nothing is sent), claims the slot in the
+ * `SlotGuard` before sending, and lets the `L1TxSender` replace a stuck tx. When a governance payload is set, it
+ * signals it in the same slot (a second tx from the proposer account, sent right after the block).
+ */
+export class Publisher {
+  private readonly log: Logger;
+  private governancePayload: Address | undefined;
+
+  constructor(
+    private readonly deps: {
+      publicClient: L1PublicClient;
+      sender: L1TxSender;
+      rollup: Address;
+      governanceProposer: Address;
+      guard: SlotGuard;
+    },
+    opts: { governancePayload?: Address | undefined; logger?: Logger } = {},
+  ) {
+    this.log = opts.logger ?? createLogger('sequencer:publisher');
+    this.governancePayload = opts.governancePayload;
+  }
+
+  /** The L1 account that sends the blocks (must be the proposer registered for our attester). */
+  get address(): Address {
+    return this.deps.sender.address;
+  }
+
+  /** Changes the governance payload signalled in our slots (`nodeAdmin_setConfig`); undefined stops signalling. */
+  setGovernancePayload(payload: Address | undefined): void {
+    this.governancePayload = payload;
+  }
+
+  /** Publishes a block unless L1 would refuse it; never two different blocks for one slot. */
+  async propose(p: BlockProposal, deadline?: Date): Promise<PublishResult> {
+    const { header, archive } = p.block;
+    const slot = BigInt(header.globalVariables.slotNumber);
+    const data = encodeFunctionData({
+      abi: RollupAbi,
+      functionName: 'propose',
+      args: [
+        bytesToHex(encodeHeader(header)),
+        frToHex(archive.root),
+        p.attestations.map(a => ({ v: a.v, r: a.r, s: a.s })),
+        encodeBlobInput(p.versionedHashes),
+      ],
+    });
+    try {
+      await this.deps.publicClient.call({
+        account: this.address,
+        to: this.deps.rollup,
+        data,
+        blobVersionedHashes: [...p.versionedHashes],
+      });
+    } catch (err) {
+      return { published: false, reason: `L1 would refuse the block: ${decodeRevert(err)}` };
+    }
+    this.deps.guard.claim(slot, frToHex(archive.root));
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await this.deps.sender.send(
+        { to: this.deps.rollup, data, blobs: p.blobs.map(b => bytesToHex(b)), kzg: getKzg() },
+        deadline,
+      );
+    } catch (err) {
+      return { published: false, reason: `L1 tx failed: ${errorMessage(err)}` };
+    }
+    if (receipt.status !== 'success') {
+      return { published: false, reason: `L1 tx ${receipt.transactionHash} reverted` };
+    }
+    this.log.info(`Published L2 block ${header.globalVariables.blockNumber}`, {
+      slot,
+      txs: p.block.body.length,
+      l1Tx: receipt.transactionHash,
+      l1Block: receipt.blockNumber,
+      attestations: p.attestations.length,
+    });
+    await this.signalGovernance(slot);
+    return { published: true, receipt };
+  }
+
+  private async signalGovernance(slot: bigint): Promise<void> {
+    const payload = this.governancePayload;
+    if (!payload) return;
+    const gp = { address: this.deps.governanceProposer, abi: GovernanceProposerAbi } as const;
+    try {
+      if (await this.deps.publicClient.readContract({ ...gp, functionName: 'hasSignalled', args: [slot] })) return;
+      const data = encodeFunctionData({ ...gp, functionName: 'signal', args: [payload] });
+      const receipt = await this.deps.sender.send({ to: gp.address, data, gas: 200_000n });
+      this.log.info('Signalled governance payload', { payload, slot, status: receipt.status });
+    } catch (err) {
+      this.log.warn('Could not signal the governance payload', { payload, slot, error: decodeRevert(err) });
+    }
+  }
+}
+
+/** A revert's contract error by name (from any of our contracts), or the RPC's message. */
+export function decodeRevert(err: unknown): string {
+  if (err instanceof BaseError) {
+    const raw = err.walk(e => typeof (e as { data?: unknown }).data === 'string') as { data?: Hex } | null;
+    const data = raw?.data;
+    if (data && data.length >= 10) {
+      try {
+        const d = decodeErrorResult({ abi: AllErrorsAbi, data });
+        return `${d.errorName}(${(d.args ?? []).map(a => String(a)).join(', ')})`;
+      } catch {
+        // not one of ours: fall through to the message
+      }
+    }
+  }
+  return revertReason(err);
+}
