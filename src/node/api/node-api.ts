@@ -1,0 +1,143 @@
+import type { z } from 'zod';
+
+import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
+import { l2BlockToJSON } from '../../types/block-json.js';
+import { frToHex, type Fr } from '../../types/fr.js';
+import { blockHeaderToJSON, gasFeesToJSON } from '../../types/header-json.js';
+import { headerHash } from '../../types/header-codec.js';
+import { l2TipsToJSON } from '../../types/tips.js';
+import { txToJSON } from '../../types/tx-json.js';
+import type { IndexedLeafWitness, MembershipWitness, TreeId } from '../../world-state/types.js';
+import type { NodeApiDeps } from './deps.js';
+import type { nodeApiSchema } from './schema.js';
+import { encodeSiblingPath } from './sibling-path.js';
+
+type Block = number | 'latest';
+
+const witnessToJSON = (w: MembershipWitness) => ({
+  index: w.index.toString(),
+  siblingPath: encodeSiblingPath(w.siblingPath),
+});
+const indexedToJSON = (w: IndexedLeafWitness) => ({
+  ...witnessToJSON(w),
+  leaf: Object.fromEntries(Object.entries(w.leaf).map(([k, v]) => [k, `0x${v.toString(16).padStart(64, '0')}`])),
+});
+
+/** The `node_` JSON-RPC methods over the archiver's store, the world state and the tx pool. */
+export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiSchema> {
+  const latest = () => d.chain.getLatestBlockNumber();
+  /** A block number the node can answer for, or a JSON-RPC error saying why not. */
+  const resolve = (b: Block | undefined): bigint => {
+    const tip = latest();
+    if (b === undefined || b === 'latest') return tip;
+    const n = BigInt(b);
+    if (n > tip) throw new RpcError(RpcErrorCode.INVALID_PARAMS, `block ${n} is beyond the node's latest block ${tip}`);
+    return n;
+  };
+  const worldStateCall = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      // History beyond the snapshot window, or an index outside the tree: the caller's request, not our failure.
+      throw new RpcError(RpcErrorCode.INVALID_PARAMS, err instanceof Error ? err.message : String(err));
+    }
+  };
+  const path = (tree: TreeId) => (b: Block, leafIndex: bigint) => {
+    const n = resolve(b);
+    return encodeSiblingPath(worldStateCall(() => d.worldState.getSiblingPath(tree, leafIndex, n)));
+  };
+  const appendOnlyWitness = (tree: 'archive' | 'l1ToL2Message') => (b: Block, leaf: Fr) => {
+    const n = resolve(b);
+    const index = worldStateCall(() => d.worldState.findLeafIndex(tree, leaf, n));
+    if (index === undefined) return null;
+    return witnessToJSON({ index, siblingPath: worldStateCall(() => d.worldState.getSiblingPath(tree, index, n)) });
+  };
+
+  return {
+    getL2Tips: () => l2TipsToJSON(d.chain.getTips()),
+    getArchiveSiblingPath: path('archive'),
+    getNoteHashSiblingPath: path('noteHash'),
+    getL1ToL2MessageSiblingPath: path('l1ToL2Message'),
+    getNullifierMembershipWitness: (b, nullifier) => {
+      const w = worldStateCall(() => d.worldState.getNullifierWitness(nullifier, resolve(b)));
+      return w ? indexedToJSON(w) : null;
+    },
+    getLowNullifierMembershipWitness: (b, nullifier) =>
+      indexedToJSON(worldStateCall(() => d.worldState.getNullifierLowLeafWitness(nullifier, resolve(b)))),
+    getPublicDataWitness: (b, slot) =>
+      indexedToJSON(worldStateCall(() => d.worldState.getPublicDataWitness(slot, resolve(b)))),
+    getL1ToL2MessageMembershipWitness: appendOnlyWitness('l1ToL2Message'),
+    getArchiveMembershipWitness: appendOnlyWitness('archive'),
+    getPublicStorageAt: (b, slot) => frToHex(worldStateCall(() => d.worldState.getPublicStorageAt(slot, resolve(b)))),
+    getBlockNumber: () => Number(latest()),
+    getProvenBlockNumber: () => Number(d.chain.getTips().proven.number),
+    getBlock: b => {
+      const block = d.chain.getBlock(resolve(b));
+      return block ? l2BlockToJSON(block) : null;
+    },
+    getBlocks: (from, limit) => {
+      const out = [];
+      for (let n = BigInt(from); n < BigInt(from) + BigInt(limit) && n <= latest(); n++) {
+        const block = d.chain.getBlock(n);
+        if (block) out.push(l2BlockToJSON(block));
+      }
+      return out;
+    },
+    getBlockHeader: b => {
+      const block = d.chain.getBlock(resolve(b));
+      return block ? blockHeaderToJSON(block.header) : null;
+    },
+    sendTx: async tx => {
+      const result = await d.txPool.add(tx);
+      if (!result.accepted) {
+        throw new RpcError(RpcErrorCode.REJECTED, `Tx rejected: ${result.rejection.reason}`, {
+          code: result.rejection.code,
+          reason: result.rejection.reason,
+        });
+      }
+      return frToHex(result.txHash);
+    },
+    getTxReceipt: hash => receipt(d, hash),
+    getTxByHash: hash => {
+      const tx = d.txPool.getTxByHash(hash);
+      return tx ? txToJSON(tx) : null;
+    },
+    getPendingTxs: limit => d.txPool.getPendingTxs(limit).map(txToJSON),
+    getPendingTxCount: () => d.txPool.getPendingCount(),
+    getNodeInfo: () => ({
+      nodeVersion: d.facts.nodeVersion,
+      l1ChainId: d.facts.l1ChainId,
+      rollupVersion: d.facts.rollupVersion,
+      l1ContractAddresses: d.facts.l1ContractAddresses,
+      ...(d.facts.enr ? { enr: d.facts.enr } : {}),
+    }),
+    isReady: () => d.isReady(),
+    getNodeVersion: () => d.facts.nodeVersion,
+    getChainId: () => d.facts.l1ChainId,
+    getVersion: () => d.facts.rollupVersion,
+    getL1ContractAddresses: () => d.facts.l1ContractAddresses,
+    getCurrentBaseFees: () => gasFeesToJSON(d.baseFees()),
+  };
+}
+
+function receipt(d: NodeApiDeps, hash: Fr): z.input<(typeof nodeApiSchema)['getTxReceipt']['result']> {
+  const txHashHex = frToHex(hash);
+  const mined = d.chain.getTxLocation(hash);
+  if (mined) {
+    const block = d.chain.getBlock(mined.blockNumber);
+    const effect = block?.body[mined.index];
+    return {
+      txHash: txHashHex,
+      status: 'success',
+      blockNumber: Number(mined.blockNumber),
+      ...(block ? { blockHash: frToHex(headerHash(block.header)) } : {}),
+      ...(effect ? { transactionFee: effect.transactionFee.toString() } : {}),
+    };
+  }
+  const status = d.txPool.getTxStatus(hash);
+  if (status === 'pending') return { txHash: txHashHex, status: 'pending' };
+  if (status && status.status === 'dropped') return { txHash: txHashHex, status: 'dropped', error: status.reason };
+  // Mined per the pool but not (yet) in our store, or unknown: still pending from the client's point of view.
+  if (status && status.status === 'mined') return { txHash: txHashHex, status: 'pending' };
+  throw new RpcError(RpcErrorCode.INVALID_PARAMS, `unknown tx ${txHashHex}`);
+}
