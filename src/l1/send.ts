@@ -1,4 +1,12 @@
-import { BaseError, ContractFunctionRevertedError, type Abi, type Address, type Hash } from 'viem';
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  type Abi,
+  type Address,
+  type Hash,
+  type Hex,
+} from 'viem';
 
 import { NodeError } from '../foundation/errors/index.js';
 import { AllErrorsAbi } from './generated/index.js';
@@ -69,4 +77,21 @@ export async function sendAndWait(
     if (err instanceof L1TxRevertedError) throw err;
     throw new L1TxRevertedError(call, revertReason(err));
   }
+}
+
+/** A revert's contract error by name (from any of our contracts), or the RPC's message. */
+export function decodeRevert(err: unknown): string {
+  if (err instanceof BaseError) {
+    const raw = err.walk(e => typeof (e as { data?: unknown }).data === 'string') as { data?: Hex } | null;
+    const data = raw?.data;
+    if (data && data.length >= 10) {
+      try {
+        const d = decodeErrorResult({ abi: AllErrorsAbi, data });
+        return `${d.errorName}(${(d.args ?? []).map(a => String(a)).join(', ')})`;
+      } catch {
+        // not one of ours: fall through to the message
+      }
+    }
+  }
+  return revertReason(err);
 }

@@ -1,20 +1,12 @@
-import {
-  BaseError,
-  bytesToHex,
-  decodeErrorResult,
-  encodeFunctionData,
-  type Address,
-  type Hex,
-  type TransactionReceipt,
-} from 'viem';
+import { bytesToHex, encodeFunctionData, type Address, type Hex, type TransactionReceipt } from 'viem';
 
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { encodeBlobInput, getKzg } from '../l1/blobs/index.js';
 import type { L1PublicClient } from '../l1/clients.js';
-import { AllErrorsAbi, GovernanceProposerAbi, RollupAbi } from '../l1/generated/index.js';
+import { GovernanceProposerAbi, RollupAbi } from '../l1/generated/index.js';
 import type { Attestation } from '../l1/proposal-digest.js';
-import { revertReason } from '../l1/send.js';
+import { decodeRevert } from '../l1/send.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
 import { frToHex } from '../types/fr.js';
 import { encodeHeader } from '../types/header-codec.js';
@@ -127,21 +119,4 @@ export class Publisher {
       this.log.warn('Could not signal the governance payload', { payload, slot, error: decodeRevert(err) });
     }
   }
-}
-
-/** A revert's contract error by name (from any of our contracts), or the RPC's message. */
-export function decodeRevert(err: unknown): string {
-  if (err instanceof BaseError) {
-    const raw = err.walk(e => typeof (e as { data?: unknown }).data === 'string') as { data?: Hex } | null;
-    const data = raw?.data;
-    if (data && data.length >= 10) {
-      try {
-        const d = decodeErrorResult({ abi: AllErrorsAbi, data });
-        return `${d.errorName}(${(d.args ?? []).map(a => String(a)).join(', ')})`;
-      } catch {
-        // not one of ours: fall through to the message
-      }
-    }
-  }
-  return revertReason(err);
 }

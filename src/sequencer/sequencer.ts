@@ -9,7 +9,7 @@ import { asFr } from '../types/fr.js';
 import type { GlobalVariables } from '../types/header.js';
 import type { WorldStateFork } from '../world-state/types.js';
 import type { SequencerDeps } from './deps.js';
-import { decodeRevert } from './publisher.js';
+import { decodeRevert } from '../l1/send.js';
 import type { SequencerState } from './state.js';
 import { checkDeadline, SequencerTooSlowError, type Timetable } from './timetable.js';
 

@@ -1,0 +1,149 @@
+import { encodeFunctionData, type Address, type Hex } from 'viem';
+
+import { epochOfSlot, slotAt } from '../epoch/time.js';
+import type { RollupTimeConstants } from '../epoch/time.js';
+import { errorMessage } from '../foundation/errors/index.js';
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import { asSlot } from '../foundation/types/branded.js';
+import type { L1PublicClient } from '../l1/clients.js';
+import { RollupAbi } from '../l1/generated/index.js';
+import type { L1TxSender } from '../l1/tx-sender.js';
+import { frToHex } from '../types/fr.js';
+import type { L2Block } from '../types/l2-block.js';
+import type { WorldState } from '../world-state/types.js';
+import { decodeRevert } from '../l1/send.js';
+
+/** The synced chain, as the prover reads it. */
+export interface ProverChainReader {
+  getLatestBlockNumber(): bigint;
+  getBlock(blockNumber: bigint): L2Block | undefined;
+}
+
+export interface ProverNodeDeps {
+  publicClient: L1PublicClient;
+  rollup: Address;
+  constants: RollupTimeConstants & { proofSubmissionWindow: bigint };
+  chain: ProverChainReader;
+  worldState: WorldState;
+  sender: L1TxSender;
+  /** Identifies this prover in `L2ProofVerified` (32 bytes). */
+  proverId: Hex;
+  pollingIntervalMs: number;
+}
+
+/** An epoch ready to prove: its blocks and the proof's public inputs. */
+export interface EpochToProve {
+  epoch: bigint;
+  start: bigint;
+  end: bigint;
+  publicInputs: [Hex, Hex, Hex, Hex];
+}
+
+/**
+ * The prover node: once an epoch has ended and all its blocks are synced, it checks them against the world state
+ * (each block's header hash is the archive leaf at its number, and the archive roots chain), computes the epoch's
+ * public inputs and submits the proof. The development verifier (`MockVerifier`) accepts any proof bytes; a real
+ * verifier would take the proof of the epoch's re-execution here.
+ */
+export class ProverNode {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: ProverNodeDeps,
+    logger?: Logger,
+  ) {
+    this.log = logger ?? createLogger('prover-node');
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.log.info('Prover node started', { prover: this.deps.sender.address });
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.work();
+      } catch (err) {
+        this.log.error('Prover iteration failed', { error: errorMessage(err) });
+      }
+      await new Promise<void>(resolve => {
+        const t = setTimeout(resolve, this.deps.pollingIntervalMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Finds the next epoch to prove, if one has ended and is synced. */
+  async nextEpoch(): Promise<EpochToProve | undefined> {
+    const { deps } = this;
+    const rollup = { address: deps.rollup, abi: RollupAbi } as const;
+    const [[pending, proven], latestL1] = await Promise.all([
+      deps.publicClient.readContract({ ...rollup, functionName: 'getTips' }),
+      deps.publicClient.getBlock({ blockTag: 'latest' }),
+    ]);
+    if (pending <= proven) return undefined;
+    const start = proven + 1n;
+    const first = deps.chain.getBlock(start);
+    if (!first) return undefined; // not synced yet
+    const epoch = epochOfSlot(asSlot(first.header.globalVariables.slotNumber), deps.constants);
+    const currentEpoch = epochOfSlot(slotAt(latestL1.timestamp, deps.constants), deps.constants);
+    if (currentEpoch <= epoch) return undefined; // the epoch is still going
+    let end = start;
+    for (let n = start + 1n; n <= pending; n++) {
+      const b = deps.chain.getBlock(n);
+      if (!b) return undefined; // the epoch's later blocks are not synced yet
+      if (epochOfSlot(asSlot(b.header.globalVariables.slotNumber), deps.constants) !== epoch) break;
+      end = n;
+    }
+    const read = (n: bigint) => deps.publicClient.readContract({ ...rollup, functionName: 'archiveAt', args: [n] });
+    const [before, after] = await Promise.all([read(start - 1n), read(end)]);
+    this.checkAgainstWorldState(start, end, after);
+    const epochWord = `0x${epoch.toString(16).padStart(64, '0')}` as Hex;
+    return { epoch, start, end, publicInputs: [before, after, epochWord, deps.proverId] };
+  }
+
+  private checkAgainstWorldState(start: bigint, end: bigint, l1Archive: Hex): void {
+    const ours = frToHex(this.deps.worldState.getRoot('archive', end));
+    if (ours !== l1Archive) {
+      throw new Error(`archive root after block ${end} is ${ours} here but ${l1Archive} on L1: not proving`);
+    }
+    for (let n = start; n <= end; n++) {
+      if (!this.deps.chain.getBlock(n)) throw new Error(`block ${n} missing from the store`);
+    }
+  }
+
+  private async work(): Promise<void> {
+    const job = await this.nextEpoch();
+    if (!job) return;
+    const data = encodeFunctionData({
+      abi: RollupAbi,
+      functionName: 'submitEpochRootProof',
+      args: [job.start, job.end, job.publicInputs, '0x'],
+    });
+    try {
+      await this.deps.publicClient.call({ account: this.deps.sender.address, to: this.deps.rollup, data });
+    } catch (err) {
+      this.log.warn('L1 would refuse the epoch proof', { epoch: job.epoch, error: decodeRevert(err) });
+      return;
+    }
+    const receipt = await this.deps.sender.send({ to: this.deps.rollup, data });
+    if (receipt.status !== 'success')
+      throw new Error(`epoch ${job.epoch} proof tx ${receipt.transactionHash} reverted`);
+    this.log.info(`Proved epoch ${job.epoch}`, { blocks: `${job.start}..${job.end}`, l1Tx: receipt.transactionHash });
+  }
+}
