@@ -1,0 +1,2 @@
+export * from './tx-pool.js';
+export * from './validation.js';

@@ -1,0 +1,2 @@
+export * from './rejection.js';
+export * from './rules.js';
