@@ -35,8 +35,8 @@ describe('aztec CLI (in process)', () => {
 
   it('refuses modules that are not in this build yet, naming them', async () => {
     const { ctx, out } = capture();
-    expect(await main(['node', 'aztec', 'start', '--node', '--archiver'], ctx)).toBe(1);
-    expect(out.stderr).toBe('aztec start: --node, --archiver are not available yet in this build.\n');
+    expect(await main(['node', 'aztec', 'start', '--p2p-bootstrap'], ctx)).toBe(1);
+    expect(out.stderr).toBe('aztec start: --p2p-bootstrap is not available yet in this build.\n');
   });
 
   it('prints config problems without a stack trace and exits 1', async () => {

@@ -37,8 +37,11 @@ export function l1Chain(opts: L1ClientOptions): Chain {
 
 function transport(opts: L1ClientOptions): Transport {
   if (opts.rpcUrls.length === 0) throw new Error('no L1 RPC URL given (--l1-rpc-urls / ETHEREUM_HOSTS)');
-  const each = opts.rpcUrls.map(url => http(url, { retryCount: 3, retryDelay: 250, timeout: 30_000 }));
-  return each.length === 1 ? each[0]! : fallback(each, { retryCount: 2 });
+  if (opts.rpcUrls.length === 1) return http(opts.rpcUrls[0], { retryCount: 3, retryDelay: 250, timeout: 30_000 });
+  // Several URLs: no retries per URL (a dead first URL would cost every request its retries); the fallback moves on
+  // to the next URL at once and retries the whole list with backoff (429s and outages alike).
+  const each = opts.rpcUrls.map(url => http(url, { retryCount: 0, timeout: 30_000 }));
+  return fallback(each, { retryCount: 3, retryDelay: 250 });
 }
 
 /** A read-only client over all the given RPC URLs. */

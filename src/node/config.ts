@@ -46,12 +46,26 @@ export const nodeConfigMappings = defineConfigMappings({
     default: 8080,
     description: 'Port of the JSON-RPC API.',
   },
+  host: {
+    env: 'AZTEC_HOST',
+    flag: '--host',
+    parse: p.host,
+    default: '0.0.0.0',
+    description: 'Address the JSON-RPC API listens on (0.0.0.0: every interface, as a container needs).',
+  },
   adminPort: {
     env: 'AZTEC_ADMIN_PORT',
     flag: '--admin-port',
     parse: p.port,
     default: 8880,
     description: 'Port of the admin JSON-RPC API (nodeAdmin_*); keep it private.',
+  },
+  adminHost: {
+    env: 'AZTEC_ADMIN_HOST',
+    flag: '--admin-host',
+    parse: p.host,
+    default: '127.0.0.1',
+    description: 'Address the admin JSON-RPC API listens on; loopback by default so only this machine reaches it.',
   },
   dataDirectory: {
     env: 'DATA_DIRECTORY',

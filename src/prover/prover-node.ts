@@ -113,7 +113,7 @@ export class ProverNode {
     const read = (n: bigint) => deps.publicClient.readContract({ ...rollup, functionName: 'archiveAt', args: [n] });
     const [before, after] = await Promise.all([read(start - 1n), read(end)]);
     this.checkAgainstWorldState(start, end, after);
-    const epochWord = `0x${epoch.toString(16).padStart(64, '0')}`;
+    const epochWord: Hex = `0x${epoch.toString(16).padStart(64, '0')}`;
     return { epoch, start, end, publicInputs: [before, after, epochWord, deps.proverId] };
   }
 

@@ -1,4 +1,4 @@
-import { bytesToHex, encodeFunctionData, type Address, type Hex, type TransactionReceipt } from 'viem';
+import { bytesToHex, encodeFunctionData, toHex, type Address, type Hex, type TransactionReceipt } from 'viem';
 
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
@@ -19,6 +19,22 @@ export interface BlockProposal {
   blobs: readonly Uint8Array[];
   versionedHashes: readonly Hex[];
   attestations: readonly Attestation[];
+  /** Size of the epoch's committee (the first block of an epoch stores it on L1). */
+  committeeSize: number;
+}
+
+/**
+ * Gas limit of a propose: measured ~325k for a one-blob block with a committee of one, including storing the
+ * committee. Estimating is not an option: the estimate would run at the latest block's time (often the previous
+ * slot) and without the blobs.
+ */
+export function proposeGasLimit(p: Pick<BlockProposal, 'committeeSize' | 'versionedHashes' | 'attestations'>): bigint {
+  return (
+    600_000n +
+    30_000n * BigInt(p.committeeSize) +
+    10_000n * BigInt(p.attestations.length) +
+    20_000n * BigInt(p.versionedHashes.length)
+  );
 }
 
 /** The outcome of a publish attempt: the L1 receipt, or why the block was not published. */
@@ -73,11 +89,22 @@ export class Publisher {
       ],
     });
     try {
-      await this.deps.publicClient.call({
-        account: this.address,
-        to: this.deps.rollup,
-        data,
-        blobVersionedHashes: [...p.versionedHashes],
+      // As L1 will run it: at the slot's time, with the blobs' versioned hashes visible to BLOBHASH. A raw
+      // eth_call, since viem's `call` leaves the blob fields out.
+      await this.deps.publicClient.request({
+        method: 'eth_call',
+        params: [
+          {
+            from: this.address,
+            to: this.deps.rollup,
+            data,
+            blobVersionedHashes: [...p.versionedHashes],
+            maxFeePerBlobGas: '0x1',
+          } as never,
+          'latest',
+          {},
+          { time: toHex(BigInt(header.globalVariables.timestamp)) } as never,
+        ],
       });
     } catch (err) {
       return { published: false, reason: `L1 would refuse the block: ${decodeRevert(err)}` };
@@ -86,7 +113,7 @@ export class Publisher {
     let receipt: TransactionReceipt;
     try {
       receipt = await this.deps.sender.send(
-        { to: this.deps.rollup, data, blobs: p.blobs.map(b => bytesToHex(b)), kzg: getKzg() },
+        { to: this.deps.rollup, data, blobs: p.blobs.map(b => bytesToHex(b)), kzg: getKzg(), gas: proposeGasLimit(p) },
         deadline,
       );
     } catch (err) {

@@ -202,6 +202,7 @@ export class Sequencer {
           blobs: built.blobs,
           versionedHashes: built.versionedHashes,
           attestations: collected.attestations,
+          committeeSize: committee.length,
         },
         new Date(slotEnd),
       );

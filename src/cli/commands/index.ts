@@ -1,7 +1,15 @@
 import type { CliCommand } from '../types.js';
 import { addL1ValidatorCommand } from './l1/add-l1-validator.js';
 import { deployL1ContractsCommand } from './l1/deploy-l1-contracts.js';
+import { getInfoCommand } from './node/get-info.js';
+import { sendTxsCommand } from './node/send-txs.js';
 import { startCommand } from './start/index.js';
 
 /** Every `aztec` subcommand, in the order `aztec --help` lists them. Add yours here. */
-export const commands: CliCommand[] = [startCommand, deployL1ContractsCommand, addL1ValidatorCommand];
+export const commands: CliCommand[] = [
+  startCommand,
+  getInfoCommand,
+  sendTxsCommand,
+  deployL1ContractsCommand,
+  addL1ValidatorCommand,
+];

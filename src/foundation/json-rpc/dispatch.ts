@@ -22,7 +22,7 @@ function errorResponse(id: Id, code: number, message: string, data?: unknown): R
 
 function idOf(value: unknown): Id {
   if (typeof value === 'object' && value !== null && 'id' in value) {
-    const id = (value).id;
+    const id = value.id;
     if (typeof id === 'string' || typeof id === 'number') return id;
   }
   return null;

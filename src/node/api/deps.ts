@@ -48,4 +48,6 @@ export interface NodeApiDeps {
   facts: NodeFacts;
   baseFees(): GasFees;
   isReady(): boolean;
+  /** The current slot, its epoch and its proposer (attester address; null with an empty committee). */
+  slotInfo(): Promise<{ slot: bigint; epoch: bigint; proposer: string | undefined }>;
 }

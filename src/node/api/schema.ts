@@ -64,6 +64,13 @@ export const NodeInfoSchema = z.strictObject({
   enr: z.string().optional(),
 });
 
+/** The L1 clock as the node sees it: what `aztec get-info` prints besides the tips. */
+export const SlotInfoSchema = z.strictObject({
+  slot: z.number().int(),
+  epoch: z.number().int(),
+  proposer: L1AddressSchema.nullable(),
+});
+
 /** The `node_` namespace: what operators, wallets and other nodes call. */
 export const nodeApiSchema = {
   getL2Tips: { params: z.tuple([]), result: L2TipsSchema },
@@ -99,6 +106,7 @@ export const nodeApiSchema = {
   getVersion: { params: z.tuple([]), result: z.number().int() },
   getL1ContractAddresses: { params: z.tuple([]), result: L1ContractAddressesSchema },
   getCurrentBaseFees: { params: z.tuple([]), result: GasFeesSchema },
+  getSlotInfo: { params: z.tuple([]), result: SlotInfoSchema },
 } as const;
 
 /** The `nodeAdmin_` namespace, on the admin port only. */

@@ -1,19 +1,20 @@
 import { createLogger } from '../../../foundation/log/index.js';
-import { createL1PublicClient } from '../../../l1/clients.js';
+import { devAccount } from '../../../l1/dev-accounts.js';
+import { startAztecNode, type RunningNode } from '../../../node/aztec-node.js';
 import type { AztecConfig } from '../../../node/config.js';
 import { startLocalNetwork as startNetwork, type LocalNetwork } from '../../../node/local-network.js';
-import { SlotTicker } from '../../../node/slot-ticker.js';
 import { waitForShutdownSignal } from '../../signals.js';
 import type { CliContext } from '../../types.js';
 
 /** The summary an operator sees once the local network is up. */
-export function localNetworkSummary(net: LocalNetwork): string {
+export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
   const a = net.deployment.addresses;
   const lines = [
     '',
     'Local network is up.',
     `  L1 RPC (anvil):   ${net.anvil.url}   chain id ${net.deployment.l1ChainId}, pid ${net.anvil.pid}`,
     `  Rollup deployed in L1 block ${net.deployment.deploymentBlock}`,
+    `  Node JSON-RPC:     ${rpcUrl}`,
     '',
     'L1 contracts:',
     ...Object.entries(a).map(([name, address]) => `  ${name.padEnd(20)} ${address}`),
@@ -21,27 +22,64 @@ export function localNetworkSummary(net: LocalNetwork): string {
     `Validator set (${net.validators.length}, staked at genesis; attester = proposer = withdrawer):`,
     ...net.validators.map(v => `  ${v.attester}   anvil account #${v.accountIndex}`),
     '',
+    'A second node can follow this network with:',
+    `  aztec start --network local --l1-rpc-urls ${net.anvil.url} --l1-consensus-host-url ${net.anvil.url} \\`,
+    `    --l1.rollupAddress ${a.rollup} --archiver --node --port 8081 --admin-port 8881`,
+    '',
     'Press Ctrl-C to stop.',
     '',
   ];
   return lines.join('\n');
 }
 
-/** `aztec start --local-network`: runs until SIGINT/SIGTERM, then stops everything it started. */
+/**
+ * `aztec start --local-network`: an L1, the contracts, and one node running every module (archiver, world state,
+ * API, sequencer with the first genesis validator's key, prover) until SIGINT/SIGTERM; then stops all of it.
+ */
 export async function startLocalNetwork(config: AztecConfig, validators: number, ctx: CliContext): Promise<void> {
   const log = createLogger('local-network');
   const net = await startNetwork(config.l1, { validators, logger: log });
-  const ticker = new SlotTicker(
-    createL1PublicClient({ rpcUrls: [net.anvil.url], chainId: net.anvil.chainId }),
-    net.deployment.addresses.rollup,
-  );
+  let node: RunningNode | undefined;
   try {
-    ctx.stdout(localNetworkSummary(net));
-    ticker.start();
+    node = await startAztecNode(localNodeConfig(config, net), LOCAL_MODULES, {
+      l1Addresses: net.deployment.addresses,
+    });
+    ctx.stdout(localNetworkSummary(net, node.rpcUrl));
     const signal = await waitForShutdownSignal();
     log.info('Stopping the local network', { signal });
   } finally {
-    await ticker.stop();
+    await node?.stop();
     await net.stop();
   }
 }
+
+const LOCAL_MODULES = { node: true, archiver: true, sequencer: true, proverNode: true };
+
+/** The in-process node's config: the given one, on the local L1, with development keys where none were given. */
+export function localNodeConfig(config: AztecConfig, net: LocalNetwork): AztecConfig {
+  const a = net.deployment.addresses;
+  return {
+    ...config,
+    l1: {
+      ...config.l1,
+      l1RpcUrls: [net.anvil.url],
+      registryAddress: a.registry,
+      rollupAddress: a.rollup,
+      feeJuicePortalAddress: a.feeJuicePortal,
+      governanceProposerAddress: a.governanceProposer,
+      stakingAssetHandlerAddress: a.stakingAssetHandler,
+    },
+    validator: {
+      ...config.validator,
+      validatorPrivateKey:
+        config.validator.validatorPrivateKey ?? devAccount(net.validators[0]?.accountIndex ?? 1).privateKey,
+    },
+    prover: {
+      ...config.prover,
+      publisherPrivateKey: config.prover.publisherPrivateKey ?? devAccount(PROVER_ACCOUNT).privateKey,
+    },
+  };
+}
+
+/** Anvil account that publishes the local network's epoch proofs. */
+const PROVER_ACCOUNT = 9;

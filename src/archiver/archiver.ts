@@ -1,0 +1,248 @@
+import type { Address } from 'viem';
+
+import { errorMessage } from '../foundation/errors/index.js';
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import { asL2BlockNumber } from '../foundation/types/branded.js';
+import type { L1PublicClient } from '../l1/clients.js';
+import type { WorldState } from '../world-state/types.js';
+import type { BlobSource } from './block-retriever.js';
+import { syncBlocks } from './block-sync.js';
+import { initialSyncPoint, type SyncContext } from './context.js';
+import { ArchiverError, isRateLimitError } from './errors.js';
+import { ArchiverL1Reader } from './l1-reader.js';
+import { PollingLoop } from './loop.js';
+import { syncMessages } from './message-sync.js';
+import { SyncProgress, type SyncProgressOptions } from './progress.js';
+import { handleL1Reorg } from './reorg.js';
+import type { ArchiverStore } from './store.js';
+import { updateTips } from './tips.js';
+import type { ArchiverEvent, ArchiverListener, L1SyncPoint, UnwindReason } from './types.js';
+
+/** What the archiver reads and writes. `store` and `worldState` should share one KV store (atomic commits). */
+export interface ArchiverDeps {
+  publicClient: L1PublicClient;
+  blobSource: BlobSource;
+  store: ArchiverStore;
+  worldState: WorldState;
+  logger?: Logger;
+}
+
+/** Archiver settings (`ARCHIVER_POLLING_INTERVAL_MS`, `ARCHIVER_BATCH_SIZE` and the rollup's addresses). */
+export interface ArchiverOptions {
+  rollupAddress: Address;
+  /** Read from the rollup (`INBOX()`) when absent. */
+  inboxAddress?: Address;
+  pollingIntervalMs: number;
+  /** L1 blocks per `eth_getLogs` request. */
+  batchSize: number;
+  /** Longest wait between attempts after failures (default 60 s). */
+  maxBackoffMs?: number;
+  progress?: SyncProgressOptions;
+}
+
+/**
+ * Follows the rollup on L1: blocks from `L2BlockProposed` (bodies from blobs), L1→L2 messages from the Inbox, L1
+ * reorgs and L2 prunes, keeping the world state in step. One polling loop that never overlaps itself; every sync
+ * (the loop's, `sync()`, `rollbackTo`) runs one at a time.
+ */
+export class Archiver {
+  readonly store: ArchiverStore;
+  private readonly reader: ArchiverL1Reader;
+  private readonly log: Logger;
+  private readonly listeners = new Set<ArchiverListener>();
+  private readonly loop: PollingLoop;
+  private readonly progress: SyncProgress;
+  private l1StartBlock: bigint | undefined;
+  private paused = false;
+  private stopping = false;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly opts: ArchiverOptions,
+    private readonly deps: ArchiverDeps,
+  ) {
+    this.store = deps.store;
+    this.log = deps.logger ?? createLogger('archiver');
+    this.reader = new ArchiverL1Reader(deps.publicClient, opts.rollupAddress, opts.inboxAddress);
+    this.progress = new SyncProgress(this.log, opts.progress);
+    this.loop = new PollingLoop({
+      intervalMs: opts.pollingIntervalMs,
+      maxBackoffMs: opts.maxBackoffMs ?? 60_000,
+      work: () => (this.paused ? Promise.resolve() : this.iteration()),
+      onError: (err, delayMs) => this.reportError(err, delayMs),
+    });
+  }
+
+  /**
+   * Reads the rollup's deployment block, brings the store and the world state to the same block, logs the start and
+   * begins polling. With `waitForInitialSync`, resolves after the first full sync (and throws if it fails).
+   */
+  async start(opts: { waitForInitialSync?: boolean } = {}): Promise<void> {
+    this.stopping = false;
+    await this.init();
+    const from = (this.store.getBlocksSyncPoint()?.l1BlockNumber ?? this.l1StartBlock! - 1n) + 1n;
+    this.log.info(`Starting archiver sync to rollup contract ${this.opts.rollupAddress} from L1 block ${from}`, {
+      rollup: this.opts.rollupAddress,
+      inbox: await this.reader.getInbox(),
+      l1StartBlock: from,
+      l2BlockNumber: this.store.getLatestBlockNumber(),
+    });
+    if (opts.waitForInitialSync) await this.sync();
+    this.loop.start();
+  }
+
+  /** Stops polling and waits for a sync in progress to return. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop.stop();
+  }
+
+  /** Runs one full sync now (after any in progress); throws its error. */
+  async sync(): Promise<void> {
+    await this.loop.runExclusive(() => this.iteration());
+  }
+
+  /** Admin: stops advancing after the sync in progress (blocks stay served). */
+  async pauseSync(): Promise<void> {
+    this.paused = true;
+    await this.loop.runExclusive(() => Promise.resolve());
+    this.log.info('Archiver sync paused', { l2BlockNumber: this.store.getLatestBlockNumber() });
+  }
+
+  /** Admin: resumes syncing after `pauseSync`. */
+  resumeSync(): void {
+    this.paused = false;
+    this.log.info('Archiver sync resumed');
+    this.loop.wake();
+  }
+
+  /** Whether `pauseSync` is in effect. */
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Admin: removes every block above `n` from the store and the world state and rescans L1 from block `n`'s L1 block
+   * (from the rollup's deployment for 0). Throws `ARCHIVER_BAD_ROLLBACK` when `n` is above the latest block.
+   */
+  async rollbackTo(n: bigint): Promise<void> {
+    await this.loop.runExclusive(async () => {
+      await this.init();
+      const latest = this.store.getLatestBlockNumber();
+      if (n < 0n || n > latest) {
+        throw new ArchiverError('ARCHIVER_BAD_ROLLBACK', `cannot roll back to block ${n}: latest block is ${latest}`, {
+          blockNumber: n,
+          latest,
+        });
+      }
+      const l1 = n > 0n ? this.store.getPublishedBlock(n)?.l1 : undefined;
+      // Rescan from n's own L1 block: its other L2 blocks after n are fetched again.
+      const point: L1SyncPoint = l1 ? { l1BlockNumber: l1.l1BlockNumber - 1n } : initialSyncPoint(this.ctx());
+      this.log.warn(`Rolling back to L2 block ${n}`, { latest, rescanFromL1Block: point.l1BlockNumber + 1n });
+      this.ctx().unwind(n, 'rollback', point);
+    });
+    this.loop.wake();
+  }
+
+  /** Subscribes to new blocks, prunes and tip changes; returns the unsubscribe function. */
+  subscribe(listener: ArchiverListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async init(): Promise<void> {
+    if (this.l1StartBlock !== undefined) return;
+    this.l1StartBlock = await this.reader.getL1BlockAtGenesis();
+    this.reconcileWorldState();
+  }
+
+  /** After a crash between two stores (when they do not share one transaction), bring both to the lower block. */
+  private reconcileWorldState(): void {
+    const ws = this.deps.worldState.getBlockNumber();
+    const latest = this.store.getLatestBlockNumber();
+    if (ws === latest) return;
+    this.log.warn('World state and archiver are at different blocks; unwinding to the lower one', { ws, latest });
+    if (ws > latest) {
+      this.store.transactionSync(() => this.deps.worldState.unwindTo(latest));
+      return;
+    }
+    const l1 = ws > 0n ? this.store.getPublishedBlock(ws)?.l1 : undefined;
+    const point: L1SyncPoint = l1
+      ? { l1BlockNumber: l1.l1BlockNumber, l1BlockHash: l1.l1BlockHash }
+      : initialSyncPoint(this.ctx());
+    this.ctx().unwind(ws, 'world-state', point);
+  }
+
+  private async iteration(): Promise<void> {
+    await this.init();
+    const ctx = this.ctx();
+    const head = await this.reader.getHead();
+    await handleL1Reorg(ctx);
+    await syncMessages(ctx, head);
+    if (this.stopping) return;
+    const tips = await this.reader.getTips(head);
+    this.progress.setTarget(tips.pending);
+    await syncBlocks(ctx, head, tips);
+    if (this.stopping) return;
+    await updateTips(ctx, tips);
+    if (this.lastError !== undefined) this.log.info('Archiver sync recovered', { after: this.lastError });
+    this.lastError = undefined;
+  }
+
+  private reportError(err: unknown, delayMs: number): void {
+    const message = errorMessage(err);
+    const repeated = message === this.lastError;
+    this.lastError = message;
+    const fields = { retryInMs: delayMs, ...(err instanceof ArchiverError ? err.context : {}) };
+    if (isRateLimitError(err)) {
+      this.log.warn(`L1 RPC is rate limiting the archiver, backing off: ${message}`, fields);
+    } else if (err instanceof ArchiverError && err.code === 'ARCHIVER_BLOCK_REJECTED') {
+      // An error an operator must see, but once, not every poll.
+      if (repeated) this.log.debug(message, fields);
+      else this.log.error(message, fields);
+    } else if (repeated) {
+      this.log.debug(`Archiver sync failed again: ${message}`, fields);
+    } else {
+      this.log.warn(`Archiver sync failed, retrying: ${message}`, fields);
+    }
+  }
+
+  private ctx(): SyncContext {
+    return {
+      reader: this.reader,
+      blobSource: this.deps.blobSource,
+      store: this.store,
+      worldState: this.deps.worldState,
+      log: this.log,
+      progress: this.progress,
+      batchSize: this.opts.batchSize,
+      l1StartBlock: this.l1StartBlock ?? 0n,
+      stopping: () => this.stopping,
+      emit: event => this.emit(event),
+      unwind: (n, reason, point) => this.unwind(n, reason, point),
+    };
+  }
+
+  private unwind(n: bigint, reason: UnwindReason, point?: L1SyncPoint): void {
+    const ws = this.deps.worldState;
+    const removed = this.store.transactionSync(() => {
+      const removed = this.store.unwindTo(n);
+      if (ws.getBlockNumber() > n) ws.unwindTo(n);
+      if (point) this.store.setBlocksSyncPoint(point);
+      return removed;
+    });
+    if (removed.length === 0) return;
+    this.log.warn(`Unwound ${removed.length} L2 blocks to block ${n}`, { reason });
+    this.emit({ type: 'chain-pruned', blockNumber: asL2BlockNumber(n), removed, reason });
+  }
+
+  private emit(event: ArchiverEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.warn(`An archiver subscriber failed on ${event.type}: ${errorMessage(err)}`);
+      }
+    }
+  }
+}

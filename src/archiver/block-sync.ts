@@ -1,0 +1,196 @@
+import { errorMessage } from '../foundation/errors/index.js';
+import { frToHex } from '../types/fr.js';
+import type { WorldStateFork } from '../world-state/types.js';
+import { retrieveBlock } from './block-retriever.js';
+import { initialSyncPoint, type SyncContext } from './context.js';
+import { ArchiverError } from './errors.js';
+import type { L1BlockInfo, ProposedLog } from './l1-reader.js';
+import { messagesForBlock } from './message-sync.js';
+import type { PublishedL2Block } from './types.js';
+
+/** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two). */
+const DOWNLOAD_CONCURRENCY = 8;
+
+/** The rollup's tips as of the L1 head being synced to. */
+export interface RollupTips {
+  pending: bigint;
+  proven: bigint;
+}
+
+/**
+ * Scans `L2BlockProposed` from the blocks sync point to `head` in batches of `batchSize` L1 blocks and applies each
+ * new block in order. Blocks already stored are skipped; a block re-proposed under a stored number (a prune we had
+ * not seen yet) unwinds to the block before it; blocks above `tips.pending` were pruned by `head` and are not
+ * downloaded. Each block is committed with its tx index, the sync point and the world state in one transaction.
+ */
+export async function syncBlocks(ctx: SyncContext, head: bigint, tips: RollupTips): Promise<void> {
+  const point = ctx.store.getBlocksSyncPoint() ?? initialSyncPoint(ctx);
+  for (let from = point.l1BlockNumber + 1n; from <= head && !ctx.stopping();) {
+    const to = from + BigInt(ctx.batchSize) - 1n < head ? from + BigInt(ctx.batchSize) - 1n : head;
+    // Read before the logs: if L1 reorgs in between, the next reorg check sees this hash is gone.
+    const toBlock = await ctx.reader.getBlock(to);
+    if (!toBlock) throw new Error(`L1 block ${to} is gone (L1 reorg in progress); retrying`);
+    const logs = await ctx.reader.getProposedLogs(from, to);
+    const l1Blocks = new L1Blocks(ctx);
+    const limit = concurrencyLimit(DOWNLOAD_CONCURRENCY);
+    const live = logs.filter((log, i) => !supersededInBatch(logs, i));
+    // Download the batch's new blocks concurrently; apply them strictly in order below.
+    const downloads = new Map<ProposedLog, Promise<Downloaded>>();
+    for (const log of live) {
+      if (log.blockNumber <= tips.pending && !isStored(ctx, log))
+        downloads.set(
+          log,
+          limit(() => download(ctx, log, l1Blocks)),
+        );
+    }
+    for (const log of live) {
+      if (ctx.stopping()) break;
+      await applyLog(ctx, log, tips, () => downloads.get(log) ?? download(ctx, log, l1Blocks));
+    }
+    if (ctx.stopping()) break;
+    ctx.store.setBlocksSyncPoint({ l1BlockNumber: to, l1BlockHash: toBlock.hash });
+    from = to + 1n;
+  }
+}
+
+/** L1 block headers of one batch, fetched once each and checked against the logs' block hashes. */
+class L1Blocks {
+  private readonly blocks = new Map<bigint, Promise<L1BlockInfo>>();
+
+  constructor(private readonly ctx: SyncContext) {}
+
+  get(log: ProposedLog): Promise<L1BlockInfo> {
+    let block = this.blocks.get(log.l1BlockNumber);
+    if (!block) {
+      block = this.ctx.reader.getBlock(log.l1BlockNumber).then(b => {
+        if (!b || b.hash !== log.l1BlockHash) {
+          throw new Error(`L1 block ${log.l1BlockNumber} changed while syncing (L1 reorg); retrying`);
+        }
+        return b;
+      });
+      this.blocks.set(log.l1BlockNumber, block);
+    }
+    return block;
+  }
+}
+
+/** Runs at most `n` of the given tasks at a time. */
+function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>(resolve => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+/** A later log of the batch re-proposed this block number (or a lower one): a prune happened in between. */
+function supersededInBatch(logs: readonly ProposedLog[], i: number): boolean {
+  const n = logs[i]!.blockNumber;
+  return logs.slice(i + 1).some(later => later.blockNumber <= n);
+}
+
+interface Downloaded {
+  published: PublishedL2Block;
+  l1Block: L1BlockInfo;
+}
+
+function download(ctx: SyncContext, log: ProposedLog, l1Blocks: L1Blocks): Promise<Downloaded> {
+  const p = l1Blocks
+    .get(log)
+    .then(async l1Block => ({ published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource), l1Block }));
+  p.catch(() => {}); // awaited (and handled) in order by applyLog; do not report it as unhandled meanwhile
+  return p;
+}
+
+function isStored(ctx: SyncContext, log: ProposedLog): boolean {
+  const archive = ctx.store.getArchiveRoot(log.blockNumber);
+  return archive !== undefined && frToHex(archive) === log.archive.toLowerCase();
+}
+
+async function applyLog(
+  ctx: SyncContext,
+  log: ProposedLog,
+  tips: RollupTips,
+  download: () => Promise<Downloaded>,
+): Promise<void> {
+  const n = log.blockNumber;
+  if (isStored(ctx, log)) return;
+  if (n > tips.pending) {
+    ctx.log.debug(`Skipping L2 block ${n}: pruned from L1 since`, { l1TxHash: log.l1TxHash, pending: tips.pending });
+    return;
+  }
+  let latest = ctx.store.getLatestBlockNumber();
+  if (n <= latest) {
+    ctx.log.warn(`L2 chain pruned: block ${n} was proposed again, unwinding to block ${n - 1n}`, {
+      latest,
+      l1Block: log.l1BlockNumber,
+    });
+    ctx.unwind(n - 1n, 'l2-prune');
+    latest = ctx.store.getLatestBlockNumber();
+  }
+  if (n > latest + 1n) {
+    ctx.log.warn(`Skipping L2 block ${n}: it builds on block ${n - 1n}, which this node could not accept`, {
+      latest,
+      l1TxHash: log.l1TxHash,
+    });
+    return;
+  }
+
+  let downloaded: Downloaded;
+  try {
+    downloaded = await download();
+  } catch (err) {
+    if (err instanceof ArchiverError && err.code === 'ARCHIVER_INVALID_BLOCK') {
+      ctx.log.error(`Skipping invalid L2 block ${n} from L1 tx ${log.l1TxHash}: ${errorMessage(err.cause ?? err)}`, {
+        ...err.context,
+        reason: err.message,
+      });
+      return;
+    }
+    throw err;
+  }
+  const { published, l1Block } = downloaded;
+  const { block } = published;
+  const messages = messagesForBlock(ctx, n, block.header.contentCommitment.inHash);
+  let fork: WorldStateFork;
+  try {
+    fork = ctx.worldState.prepareBlock(block, messages);
+  } catch (err) {
+    const where = { blockNumber: n, l1TxHash: log.l1TxHash, l1Block: log.l1BlockNumber };
+    throw new ArchiverError(
+      'ARCHIVER_BLOCK_REJECTED',
+      `the world state rejected L2 block ${n} from L1 tx ${log.l1TxHash}: ${errorMessage(err)}; the archiver will not ` +
+        'advance past it until L1 prunes it',
+      where,
+      err,
+    );
+  }
+  try {
+    ctx.store.transactionSync(() => {
+      ctx.store.addBlock(published);
+      // Up to the block before: other L2 blocks of the same L1 block are rescanned (and skipped) after a crash.
+      ctx.store.setBlocksSyncPoint({ l1BlockNumber: l1Block.number - 1n, l1BlockHash: l1Block.parentHash });
+      fork.commitSync(n);
+    });
+  } catch (err) {
+    fork.discard();
+    throw err;
+  }
+  ctx.log.info(`Downloaded L2 block ${n}`, {
+    l1Block: published.l1.l1BlockNumber,
+    txs: block.body.length,
+    l1TxHash: published.l1.l1TxHash,
+    blockHash: frToHex(published.headerHash),
+    slot: block.header.globalVariables.slotNumber,
+    attestations: published.l1.attestations,
+  });
+  ctx.emit({ type: 'blocks-added', blocks: [published] });
+  ctx.progress.blockAdded(n);
+}

@@ -1,0 +1,2 @@
+export * from './recording-world-state.js';
+export * from './harness.js';

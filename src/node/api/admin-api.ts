@@ -1,0 +1,50 @@
+import { isAddress, type Hex } from 'viem';
+
+import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
+import { createLogger } from '../../foundation/log/index.js';
+import type { nodeAdminApiSchema } from './schema.js';
+
+/** What the admin API controls. */
+export interface AdminApiDeps {
+  archiver: { pauseSync(): Promise<void>; resumeSync(): void; rollbackTo(n: bigint): Promise<void> };
+  sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+}
+
+/** Settings `nodeAdmin_setConfig` may change at run time, by environment variable name. */
+const SETTABLE = ['GOVERNANCE_PROPOSER_PAYLOAD_ADDRESS'] as const;
+
+/** The `nodeAdmin_` methods: change settings, pause/resume syncing, roll the chain back. */
+export function createAdminApi(d: AdminApiDeps): RpcImplementation<typeof nodeAdminApiSchema> {
+  const log = createLogger('node:admin');
+  return {
+    setConfig: changes => {
+      for (const [key, value] of Object.entries(changes)) {
+        if (!(SETTABLE as readonly string[]).includes(key)) {
+          throw new RpcError(
+            RpcErrorCode.INVALID_PARAMS,
+            `${key} cannot be changed at run time; settable: ${SETTABLE.join(', ')}`,
+          );
+        }
+        if (value !== '' && !isAddress(value)) {
+          throw new RpcError(RpcErrorCode.INVALID_PARAMS, `${key} must be an L1 address (0x + 40 hex) or empty`);
+        }
+        if (!d.sequencer) throw new RpcError(RpcErrorCode.UNAVAILABLE, `${key} needs the sequencer (--sequencer)`);
+        d.sequencer.setGovernancePayload(value === '' ? undefined : value);
+        log.info('Setting changed', { [key]: value });
+      }
+      return null;
+    },
+    pauseSync: async () => {
+      await d.archiver.pauseSync();
+      return null;
+    },
+    resumeSync: () => {
+      d.archiver.resumeSync();
+      return null;
+    },
+    rollbackTo: async n => {
+      await d.archiver.rollbackTo(BigInt(n));
+      return null;
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import type { Hex } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import { Registry } from 'prom-client';
+
+import { Archiver } from '../archiver/archiver.js';
+import { ArchiverStore } from '../archiver/store.js';
+import { EpochCache } from '../epoch/epoch-cache.js';
+import { RollupEpochReader } from '../epoch/rollup-reader.js';
+import { epochOfSlot } from '../epoch/time.js';
+import { NodeError } from '../foundation/errors/index.js';
+import { JsonRpcServer, rpcNamespace } from '../foundation/json-rpc/index.js';
+import { createLogger } from '../foundation/log/index.js';
+import { openKvStore } from '../kv/index.js';
+import type { L1ContractAddresses } from '../l1/addresses.js';
+import { BeaconClient } from '../l1/beacon/index.js';
+import { checkL1ChainId } from '../l1/chain-check.js';
+import { createL1PublicClient, createL1WalletClient } from '../l1/clients.js';
+import { RollupAbi } from '../l1/generated/index.js';
+import { L1TxSender } from '../l1/tx-sender.js';
+import { TxPool } from '../p2p/tx-pool/index.js';
+import { ProverNode } from '../prover/prover-node.js';
+import { createWorldState } from '../world-state/index.js';
+import { createAdminApi } from './api/admin-api.js';
+import { createNodeApi } from './api/node-api.js';
+import { nodeAdminApiSchema, nodeApiSchema } from './api/schema.js';
+import { BASE_FEES } from './base-fees.js';
+import type { AztecConfig } from './config.js';
+import { nodeRoutes } from './http-routes.js';
+import { resolveL1Addresses } from './l1-addresses.js';
+import { Lifecycle } from './lifecycle.js';
+import { startSequencer } from './sequencer-factory.js';
+
+/** Which modules `aztec start` runs in this process. */
+export interface NodeModules {
+  node: boolean;
+  archiver: boolean;
+  sequencer: boolean;
+  proverNode: boolean;
+}
+
+/** A running node: where its APIs listen, and how to stop it. */
+export interface RunningNode {
+  rpcUrl: string;
+  adminUrl: string;
+  addresses: L1ContractAddresses;
+  archiver: Archiver;
+  stop(): Promise<void>;
+}
+
+export const NODE_VERSION = '0.1.0';
+
+/**
+ * The composition root: builds the node's services from the configuration, in dependency order, and stops them
+ * in reverse. L1 → archiver → world state → API; txs → pool → sequencer → L1. A failed start stops what started.
+ */
+export async function startAztecNode(
+  config: AztecConfig,
+  modules: NodeModules,
+  opts: { l1Addresses?: L1ContractAddresses } = {},
+): Promise<RunningNode> {
+  const log = createLogger('node');
+  const life = new Lifecycle(log);
+  try {
+    const l1 = config.l1;
+    await checkL1ChainId(l1.l1RpcUrls, l1.l1ChainId);
+    const clientOpts = { rpcUrls: l1.l1RpcUrls, chainId: l1.l1ChainId, pollingIntervalMs: 1_000 };
+    const publicClient = createL1PublicClient(clientOpts);
+    const addresses = opts.l1Addresses ?? (await resolveL1Addresses(l1, publicClient, config.node.network));
+    const rollupVersion = await publicClient.readContract({
+      address: addresses.rollup,
+      abi: RollupAbi,
+      functionName: 'VERSION',
+    });
+
+    const store = life.add(
+      'store',
+      await openKvStore({
+        ...(config.node.dataDirectory ? { dataDirectory: config.node.dataDirectory } : {}),
+        name: 'node',
+      }),
+      s => s.close(),
+    );
+    const worldState = createWorldState({ store, blockHistory: config.worldState.blockHistory });
+    const beaconUrls = l1.l1ConsensusHostUrls ?? (l1.l1ChainId === 31337 ? l1.l1RpcUrls : undefined);
+    if (!beaconUrls) {
+      throw new NodeError(
+        'MISSING_BEACON_URL',
+        'The archiver needs a beacon node for blob data: set --l1-consensus-host-url (L1_CONSENSUS_HOST_URLS)',
+      );
+    }
+    const archiver = new Archiver(
+      {
+        rollupAddress: addresses.rollup,
+        inboxAddress: addresses.inbox,
+        pollingIntervalMs: config.archiver.pollingIntervalMs,
+        batchSize: config.archiver.batchSize,
+      },
+      {
+        publicClient,
+        blobSource: BeaconClient.fromConfig({
+          l1ConsensusHostUrls: beaconUrls,
+          ...(l1.l1ConsensusHostApiKeys ? { l1ConsensusHostApiKeys: l1.l1ConsensusHostApiKeys } : {}),
+          ...(l1.l1ConsensusHostApiKeyHeaders ? { l1ConsensusHostApiKeyHeaders: l1.l1ConsensusHostApiKeyHeaders } : {}),
+        }),
+        store: new ArchiverStore(store),
+        worldState,
+      },
+    );
+    const poolCtx = {
+      l1ChainId: BigInt(l1.l1ChainId),
+      version: rollupVersion,
+      feeJuicePortal: addresses.feeJuicePortal,
+    };
+    const txPool = new TxPool({ ...poolCtx, store, worldState, getBaseFees: () => BASE_FEES });
+    archiver.subscribe(event => {
+      if (event.type === 'blocks-added') for (const b of event.blocks) txPool.onBlockMined(b.block);
+      if (event.type === 'chain-pruned') txPool.onUnwind(event.blockNumber);
+    });
+    life.add('archiver', archiver, a => a.stop());
+    await archiver.start();
+
+    const metrics = new Registry();
+    let ready = true;
+    const facts = {
+      nodeVersion: NODE_VERSION,
+      l1ChainId: l1.l1ChainId,
+      rollupVersion: Number(rollupVersion),
+      l1ContractAddresses: addresses,
+    };
+    const epochReader = new RollupEpochReader(publicClient, addresses.rollup);
+    const constants = await epochReader.constants();
+    const epochCache = new EpochCache(epochReader, constants);
+
+    let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+    if (modules.sequencer) {
+      const seq = startSequencer({
+        config,
+        addresses,
+        publicClient,
+        clientOpts,
+        store,
+        worldState,
+        archiver,
+        txPool,
+        epochCache,
+        constants,
+        rollupVersion,
+      });
+      life.add('sequencer', seq.sequencer, s => s.stop());
+      sequencerControl = seq.publisher;
+    }
+    if (modules.proverNode) {
+      const key = config.prover.publisherPrivateKey;
+      if (!key) {
+        throw new NodeError(
+          'MISSING_PROVER_KEY',
+          '--prover-node needs --prover.publisherPrivateKey (PROVER_PUBLISHER_PRIVATE_KEY)',
+        );
+      }
+      const wallet = createL1WalletClient(clientOpts, key);
+      const sender = new L1TxSender(publicClient, wallet, {
+        pollingIntervalMs: 500,
+        stallTimeMs: 24_000,
+        maxReplacements: 3,
+      });
+      const proverId = config.prover.proverId ?? `0x${privateKeyToAddress(key).slice(2).padStart(64, '0')}`;
+      const prover = new ProverNode({
+        publicClient,
+        rollup: addresses.rollup,
+        constants: { ...constants, proofSubmissionWindow: 0n },
+        chain: archiver.store,
+        worldState,
+        sender,
+        proverId,
+        pollingIntervalMs: Math.max(1000, Number(constants.slotDuration) * 250),
+      });
+      prover.start();
+      life.add('prover node', prover, p => p.stop());
+    }
+
+    const api = rpcNamespace(
+      'node',
+      nodeApiSchema,
+      createNodeApi({
+        chain: archiver.store,
+        worldState,
+        txPool,
+        facts,
+        baseFees: () => BASE_FEES,
+        isReady: () => ready,
+        slotInfo: async () => {
+          const now = await epochReader.latestTimestamp();
+          const slot = epochCache.slotAt(now);
+          return {
+            slot,
+            epoch: epochOfSlot(slot, constants),
+            proposer: await epochCache.getProposerAttester(slot, now),
+          };
+        },
+      }),
+    );
+    const server = new JsonRpcServer({
+      host: config.node.host,
+      port: config.node.port,
+      namespaces: [api],
+      routes: nodeRoutes(
+        {
+          isReady: () => ready,
+          summary: () => ({
+            'L2 block': Number(archiver.store.getLatestBlockNumber()),
+            'proven block': Number(archiver.store.getProvenBlockNumber()),
+            rollup: addresses.rollup,
+            'L1 chain id': l1.l1ChainId,
+            version: NODE_VERSION,
+          }),
+        },
+        metrics,
+      ),
+    });
+    const port = await server.start();
+    life.add('JSON-RPC server', server, s => s.stop());
+    const admin = new JsonRpcServer({
+      host: config.node.adminHost,
+      port: config.node.adminPort,
+      namespaces: [
+        rpcNamespace('nodeAdmin', nodeAdminApiSchema, createAdminApi({ archiver, sequencer: sequencerControl })),
+      ],
+    });
+    const adminPort = await admin.start();
+    life.add('admin JSON-RPC server', admin, s => s.stop());
+
+    const shown = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h);
+    const rpcUrl = `http://${shown(config.node.host)}:${port}`;
+    log.info('Node started', { rpcUrl, rollup: addresses.rollup, modules });
+    return {
+      rpcUrl,
+      adminUrl: `http://${shown(config.node.adminHost)}:${adminPort}`,
+      addresses,
+      archiver,
+      stop: async () => {
+        ready = false;
+        await life.stopAll();
+      },
+    };
+  } catch (err) {
+    await life.stopAll();
+    throw err;
+  }
+}

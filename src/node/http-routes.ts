@@ -1,0 +1,36 @@
+import type { GetRoute } from '../foundation/json-rpc/index.js';
+import type { Registry } from 'prom-client';
+
+/** What the status routes read. */
+export interface NodeStatus {
+  isReady(): boolean;
+  summary(): Record<string, string | number>;
+}
+
+/** `GET /status` (200 when ready, 503 while starting), `GET /metrics` (Prometheus text), `GET /` (a page for people). */
+export function nodeRoutes(status: NodeStatus, metrics: Registry): Record<string, GetRoute> {
+  return {
+    '/status': () =>
+      Promise.resolve(
+        status.isReady()
+          ? { status: 200, contentType: 'text/plain', body: 'OK\n' }
+          : { status: 503, contentType: 'text/plain', body: 'starting\n' },
+      ),
+    '/metrics': async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.metrics() }),
+    '/': () => {
+      const rows = Object.entries(status.summary())
+        .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(String(v))}</td></tr>`)
+        .join('');
+      const body =
+        `<!doctype html><html><head><meta charset="utf-8"><title>aztec node</title></head><body>` +
+        `<h1>aztec node</h1><table>${rows}</table>` +
+        `<p>JSON-RPC: POST / (node_*). Health: <a href="/status">/status</a>. Metrics: <a href="/metrics">/metrics</a>.</p>` +
+        `</body></html>\n`;
+      return Promise.resolve({ status: 200, contentType: 'text/html; charset=utf-8', body });
+    },
+  };
+}
+
+function escape(s: string): string {
+  return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}

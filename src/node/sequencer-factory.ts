@@ -1,0 +1,121 @@
+import { privateKeyToAddress } from 'viem/accounts';
+
+import type { Archiver } from '../archiver/archiver.js';
+import type { EpochCache } from '../epoch/epoch-cache.js';
+import type { RollupEpochConstants } from '../epoch/rollup-reader.js';
+import { NodeError } from '../foundation/errors/index.js';
+import type { KvStore } from '../kv/index.js';
+import type { L1ContractAddresses } from '../l1/addresses.js';
+import { createL1WalletClient, type L1ClientOptions, type L1PublicClient } from '../l1/clients.js';
+import { L1TxSender } from '../l1/tx-sender.js';
+import type { TxPool } from '../p2p/tx-pool/index.js';
+import { buildBlock } from '../sequencer/block-builder/index.js';
+import type { BuildBlockFn } from '../sequencer/deps.js';
+import { Publisher } from '../sequencer/publisher.js';
+import { Sequencer } from '../sequencer/sequencer.js';
+import { SlotGuard } from '../sequencer/slot-guard.js';
+import { makeTimetable } from '../sequencer/timetable.js';
+import { l2AddressFromPrivateKey } from '../types/keys.js';
+import { LocalAttestations } from '../validator/local-attestations.js';
+import type { WorldState } from '../world-state/types.js';
+import { BASE_FEES } from './base-fees.js';
+import type { AztecConfig } from './config.js';
+
+/** What the sequencer is built from. */
+export interface SequencerFactoryDeps {
+  config: AztecConfig;
+  addresses: L1ContractAddresses;
+  publicClient: L1PublicClient;
+  clientOpts: L1ClientOptions;
+  store: KvStore;
+  worldState: WorldState;
+  archiver: Archiver;
+  txPool: TxPool;
+  epochCache: EpochCache;
+  constants: RollupEpochConstants;
+  rollupVersion: bigint;
+}
+
+/**
+ * Builds and starts the sequencer: the validator key (VALIDATOR_PRIVATE_KEY) attests, the publisher key
+ * (SEQ_PUBLISHER_PRIVATE_KEY, else the validator key) sends the blocks; COINBASE defaults to the validator's L1
+ * address and FEE_RECIPIENT to its L2 address.
+ */
+export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publisher: Publisher } {
+  const { config, addresses } = d;
+  const validatorKey = config.validator.validatorPrivateKey;
+  if (!validatorKey) {
+    throw new NodeError(
+      'MISSING_VALIDATOR_KEY',
+      '--sequencer needs --sequencer.validatorPrivateKey (VALIDATOR_PRIVATE_KEY): the key that signs blocks and attestations',
+    );
+  }
+  const attester = privateKeyToAddress(validatorKey);
+  const publisherKey = config.sequencer.publisherPrivateKey ?? validatorKey;
+  const l1BlockTime = config.l1.ethereumSlotDuration;
+  const sender = new L1TxSender(d.publicClient, createL1WalletClient(d.clientOpts, publisherKey), {
+    pollingIntervalMs: config.sequencer.viemPollingIntervalMs,
+    // Replacing a tx before one L1 block has passed only churns the mempool.
+    stallTimeMs: Math.max(config.sequencer.publishRetryIntervalMs, l1BlockTime * 1000),
+    maxReplacements: 3,
+  });
+  const publisher = new Publisher(
+    {
+      publicClient: d.publicClient,
+      sender,
+      rollup: addresses.rollup,
+      governanceProposer: addresses.governanceProposer,
+      guard: new SlotGuard(d.store),
+    },
+    { governancePayload: config.sequencer.governanceProposerPayload },
+  );
+  const feeRecipient = config.sequencer.feeRecipient ?? l2AddressFromPrivateKey(validatorKey);
+  const build: BuildBlockFn = async args => {
+    const built = await buildBlock({
+      fork: args.fork,
+      txs: args.txs,
+      globals: args.globals,
+      l1ToL2Messages: args.l1ToL2Messages,
+      l1ChainId: BigInt(config.l1.l1ChainId),
+      feeJuicePortal: addresses.feeJuicePortal,
+      maxTxsPerBlock: args.maxTxs,
+    });
+    return {
+      block: built.block,
+      blobs: built.blobs,
+      versionedHashes: built.versionedHashes,
+      included: built.included,
+      failed: built.failed.map(f => ({ tx: f.tx, reason: f.rejection.reason })),
+    };
+  };
+  const sequencer = new Sequencer(
+    {
+      enforceTimeTable: config.sequencer.enforceTimeTable,
+      minTxsPerBlock: config.sequencer.minTxsPerBlock,
+      maxTxsPerBlock: config.sequencer.maxTxsPerBlock,
+      coinbase: config.sequencer.coinbase ?? attester,
+      feeRecipient: BigInt(feeRecipient),
+      pollingIntervalMs: Math.min(1000, l1BlockTime * 250),
+      timetable: makeTimetable({ slotDuration: Number(d.constants.slotDuration), l1BlockTime }),
+    },
+    {
+      publicClient: d.publicClient,
+      rollup: addresses.rollup,
+      l1ChainId: config.l1.l1ChainId,
+      rollupVersion: d.rollupVersion,
+      constants: d.constants,
+      l1BlockTime,
+      epochCache: d.epochCache,
+      worldState: d.worldState,
+      blocks: d.archiver.store,
+      txs: d.txPool,
+      buildBlock: build,
+      attestations: new LocalAttestations(validatorKey, { l1ChainId: config.l1.l1ChainId, rollup: addresses.rollup }),
+      publisher,
+      attester,
+      baseFees: () => BASE_FEES,
+    },
+  );
+  sequencer.start();
+  return { sequencer, publisher };
+}
