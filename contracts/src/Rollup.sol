@@ -155,6 +155,11 @@ contract Rollup is IRollup, Staking, Ownable {
     blockNumber = pending + 1;
   }
 
+  /** @notice Whether the unproven blocks may be pruned at `ts` (their epoch's proof window has passed). */
+  function canPruneAtTime(uint256 ts) external view returns (bool) {
+    return _canPruneAt(ts);
+  }
+
   /** @notice `keccak256(abi.encode(keccak256("AztecProposal"), chainid, rollup, headerHash, archive))`. */
   function getProposalDigest(bytes32 headerHash, bytes32 archive) public view returns (bytes32) {
     return keccak256(abi.encode(PROPOSAL_DOMAIN, block.chainid, address(this), headerHash, archive));

@@ -126,16 +126,19 @@ contract ProofTest is RollupTestBase {
 
   function test_prune() public {
     _warpToSlot(EPOCH + WINDOW - 1);
+    assertTrue(!rollup.canPruneAtTime(block.timestamp), "window still open");
     vm.expectRevert(Errors.Rollup__NothingToPrune.selector);
     rollup.prune();
 
     _warpToSlot(EPOCH + WINDOW);
+    assertTrue(rollup.canPruneAtTime(block.timestamp), "window passed");
     vm.expectEmit(false, false, false, true, address(rollup));
     emit IRollup.PrunedPending(0, 3);
     rollup.prune();
     assertEq(rollup.getPendingBlockNumber(), 0, "pending falls back to proven");
     assertEq(rollup.archiveAt(1), bytes32(0), "pruned archive gone");
 
+    assertTrue(!rollup.canPruneAtTime(block.timestamp), "nothing left to prune");
     vm.expectRevert(Errors.Rollup__NothingToPrune.selector);
     rollup.prune();
   }

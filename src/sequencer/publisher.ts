@@ -133,6 +133,23 @@ export class Publisher {
     return { published: true, receipt };
   }
 
+  /**
+   * Prunes the unproven chain on L1 (its proof window passed), so that the next block builds on the proven tip.
+   * Returns whether it did.
+   */
+  async prune(): Promise<boolean> {
+    const data = encodeFunctionData({ abi: RollupAbi, functionName: 'prune' });
+    try {
+      await this.deps.publicClient.call({ account: this.address, to: this.deps.rollup, data });
+      const receipt = await this.deps.sender.send({ to: this.deps.rollup, data, gas: 300_000n });
+      this.log.info('Pruned the unproven chain on L1: its proof window passed', { l1Tx: receipt.transactionHash });
+      return receipt.status === 'success';
+    } catch (err) {
+      this.log.warn('Could not prune the unproven chain', { error: decodeRevert(err) });
+      return false;
+    }
+  }
+
   private async signalGovernance(slot: bigint): Promise<void> {
     const payload = this.governancePayload;
     if (!payload) return;

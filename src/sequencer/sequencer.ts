@@ -120,6 +120,18 @@ export class Sequencer {
 
     // The propose tx lands in the next L1 block: build for that block's slot.
     const nextTs = latestL1.timestamp + BigInt(deps.l1BlockTime);
+    const prunable = await deps.publicClient.readContract({
+      address: deps.rollup,
+      abi: RollupAbi,
+      functionName: 'canPruneAtTime',
+      args: [nextTs],
+    });
+    if (prunable) {
+      // The unproven epoch's window passed: drop it on L1 first; the archiver then unwinds every node to the proven
+      // tip, and the next block builds on it.
+      await deps.publisher.prune();
+      return;
+    }
     const slot = slotAt(nextTs, deps.constants);
     if (slot <= this.lastSlot) return;
     this.setState('PROPOSER_CHECK', slot);

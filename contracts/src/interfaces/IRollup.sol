@@ -117,6 +117,9 @@ interface IRollup is IStaking {
   /** @notice Drops the unproven blocks once the proof window of the oldest unproven epoch has passed. */
   function prune() external;
 
+  /** @notice Whether `prune()` (or a `propose`) at `ts` would drop the unproven blocks. */
+  function canPruneAtTime(uint256 ts) external view returns (bool);
+
   /** @notice Stores the next seeds and the current epoch's committee. */
   function setupEpoch() external;
 
