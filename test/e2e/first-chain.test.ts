@@ -12,11 +12,13 @@ import { getFreePort } from '../../src/foundation/net/free-port.js';
 import { createL1PublicClient } from '../../src/l1/clients.js';
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
-import { nodeApiSchema } from '../../src/node/api/schema.js';
+import { nodeAdminApiSchema, nodeApiSchema } from '../../src/node/api/schema.js';
 import { decodeSiblingPath } from '../../src/node/api/sibling-path.js';
 import { frToBuffer, frToHex } from '../../src/types/fr.js';
+import { feeJuiceBalanceSlot } from '../../src/types/fee-juice.js';
 import { headerHash } from '../../src/types/header-codec.js';
-import { spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { l2AddressFromPrivateKey } from '../../src/types/keys.js';
+import { runAztec, spawnAztec, type AztecProcess } from '../helpers/cli.js';
 
 type Node = ReturnType<typeof node>;
 const node = (url: string) => createRpcClient(url, 'node', nodeApiSchema);
@@ -113,8 +115,19 @@ describe('the first chain', () => {
     });
     expect(result.txs).toHaveLength(20);
     for (const tx of result.txs) expect(tx.blockNumber).toBeGreaterThan(0);
-    // Fees were paid: every tx's fee is positive, and the fee recipient's balance shows them.
+    // Fees were paid: every tx's fee is positive, and the fee recipient (the validator's L2 address by default)
+    // holds at least their sum.
     expect(result.txs.every(t => BigInt(t.fee) > 0n)).toBe(true);
+    const recipient = l2AddressFromPrivateKey(devAccount(1).privateKey);
+    const balance = await node(rpcUrl).getPublicStorageAt('latest', frToHex(feeJuiceBalanceSlot(recipient)));
+    expect(BigInt(balance)).toBeGreaterThanOrEqual(result.txs.reduce((sum, t) => sum + BigInt(t.fee), 0n));
+
+    // What the guide's bot prints.
+    const info = runAztec(['get-info', '--node-url', rpcUrl]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(
+      /^Pending block: [1-9]\d*\nProven block: \d+\nCurrent epoch: \d+\nCurrent slot: \d+\nProposer now: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n$/,
+    );
   }, 240_000);
 
   it('syncs a second node started with the guide’s flags to the same chain, and the guide’s commands answer on both', async () => {
@@ -180,6 +193,27 @@ describe('the first chain', () => {
     expect(huge.status).toBe(413);
     expect(await node(rpcUrl).getBlockNumber()).toBeGreaterThan(0);
   }, 60_000);
+
+  it('serves the admin API on its own port: pause, resume, roll back, and refuses unknown settings', async () => {
+    const adminUrl = `http://127.0.0.1:${followerPorts.admin}`;
+    const admin = createRpcClient(adminUrl, 'nodeAdmin', nodeAdminApiSchema);
+    const followerUrl = `http://127.0.0.1:${followerPorts.rpc}`;
+    await admin.pauseSync();
+    await admin.rollbackTo(1);
+    expect(Number((await node(followerUrl).getL2Tips()).latest.number)).toBe(1);
+    await admin.resumeSync();
+    await until('the follower to sync again', async () =>
+      (await node(followerUrl).getL2Tips()).latest.number > 1 ? true : undefined,
+    );
+    await expect(admin.setConfig({ SEQ_MAX_TX_PER_BLOCK: '3' })).rejects.toMatchObject({ code: -32602 });
+    // The admin methods are not on the public port.
+    const onPublic = await fetch(followerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'nodeAdmin_pauseSync', params: [] }),
+    });
+    expect(((await onPublic.json()) as { error: { code: number } }).error.code).toBe(-32601);
+  }, 120_000);
 
   it('resumes after SIGKILL from where it was, and ends with the same tips and archive root as L1', async () => {
     const followerUrl = `http://127.0.0.1:${followerPorts.rpc}`;
