@@ -1,5 +1,5 @@
-import { sha256ToField } from '../foundation/crypto/index.js';
-import { frFromHex, frToBuffer, frFromBuffer, type Fr } from '../types/fr.js';
+import { frFromHex, type Fr } from '../types/fr.js';
+import { computeInHash } from '../types/in-hash.js';
 import { initialSyncPoint, type SyncContext } from './context.js';
 import { ArchiverError } from './errors.js';
 
@@ -22,17 +22,6 @@ export async function syncMessages(ctx: SyncContext, head: bigint): Promise<void
     if (logs.length > 0) ctx.log.debug('Stored L1 to L2 messages', { count: logs.length, l1From: from, l1To: to });
     from = to + 1n;
   }
-}
-
-/** Root of a block's L1→L2 message tree (height 4, sha256ToField nodes): what its header's `inHash` must be. */
-export function computeInHash(leaves: readonly Fr[]): Fr {
-  let level = leaves.map(frToBuffer);
-  while (level.length > 1) {
-    const next: Buffer[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(sha256ToField(level[i]!, level[i + 1]!));
-    level = next;
-  }
-  return frFromBuffer(level[0]!);
 }
 
 /** The 16 message leaves of block `n`, checked against its `inHash`; throws `ARCHIVER_MISSING_MESSAGES` otherwise. */

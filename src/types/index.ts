@@ -17,3 +17,4 @@ export * from './tx.js';
 export * from './tx-codec.js';
 export * from './tx-effect.js';
 export * from './tx-json.js';
+export * from './in-hash.js';

@@ -1,5 +1,6 @@
 import type { Logger } from '../foundation/log/index.js';
 import type { KvStore } from '../kv/index.js';
+import { padL1ToL2Messages } from '../types/in-hash.js';
 import {
   MerkleError,
   nullifierLeaf,
@@ -35,15 +36,6 @@ export interface WorldStateTrees {
 /** The 16 leaves of a block without L1→L2 messages. */
 export function emptyL1ToL2Leaves(): Fr[] {
   return Array.from({ length: L1_TO_L2_MSGS_PER_BLOCK }, () => FR_ZERO);
-}
-
-/** A block's L1→L2 messages zero-padded to 16; throws `BAD_L1_TO_L2_MESSAGES` when there are more. */
-export function padL1ToL2Messages(messages: readonly Fr[]): Fr[] {
-  if (messages.length > L1_TO_L2_MSGS_PER_BLOCK) {
-    const msg = `A block has at most ${L1_TO_L2_MSGS_PER_BLOCK} L1→L2 messages, got ${messages.length}`;
-    throw new WorldStateError('BAD_L1_TO_L2_MESSAGES', msg, { count: messages.length });
-  }
-  return [...messages, ...emptyL1ToL2Leaves()].slice(0, L1_TO_L2_MSGS_PER_BLOCK);
 }
 
 function snapshotOf(fork: AppendOnlyFork | IndexedFork<unknown>): AppendOnlyTreeSnapshot {
@@ -86,6 +78,10 @@ export class LmdbWorldStateFork implements WorldStateFork {
   /** Appends a block's L1→L2 messages padded to 16; once per block (`BAD_L1_TO_L2_MESSAGES` otherwise). */
   appendL1ToL2Messages(leaves: readonly Fr[]): void {
     this.assertOpen();
+    if (leaves.length > L1_TO_L2_MSGS_PER_BLOCK) {
+      const msg = `A block has at most ${L1_TO_L2_MSGS_PER_BLOCK} L1→L2 messages, got ${leaves.length}`;
+      throw new WorldStateError('BAD_L1_TO_L2_MESSAGES', msg, { count: leaves.length });
+    }
     const padded = padL1ToL2Messages(leaves);
     const expected = this.base * BigInt(L1_TO_L2_MSGS_PER_BLOCK);
     const size = this.l1ToL2Message.getSize();

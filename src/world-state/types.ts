@@ -14,8 +14,7 @@ export const TREE_HEIGHTS: Record<TreeId, number> = {
   l1ToL2Message: 39,
 };
 
-/** L1→L2 messages per block: the Inbox's per-block tree (height 4). */
-export const L1_TO_L2_MSGS_PER_BLOCK = 16;
+export { L1_TO_L2_MSGS_PER_BLOCK } from '../types/in-hash.js';
 
 /** A leaf with its index and sibling path (leaf-level sibling first), against the root as of some block. */
 export interface MembershipWitness {

@@ -31,7 +31,7 @@ import {
   type TestWorld,
 } from '../testing/index.js';
 import { buildBlock, type BuildBlockOptions } from './build-block.js';
-import { computeInHash } from './in-hash.js';
+import { computeInHash } from '../../types/in-hash.js';
 
 let world: TestWorld;
 const forks: WorldStateFork[] = [];

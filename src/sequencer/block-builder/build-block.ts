@@ -18,7 +18,7 @@ import {
 import type { WorldStateFork } from '../../world-state/types.js';
 import { executeTx, isRejected, type TxRejection } from '../tx-executor/index.js';
 import { BlockBuilderError } from './errors.js';
-import { computeInHash, padL1ToL2Messages } from './in-hash.js';
+import { computeInHash, padL1ToL2Messages } from '../../types/in-hash.js';
 
 /** Size of the body's `u32` tx count. */
 const BODY_COUNT_SIZE = 4;

@@ -8,7 +8,7 @@ import { computeOutHash } from '../../types/messages.js';
 import type { TestRandom } from '../../types/testing/random.js';
 import { randomTxEffect } from '../../types/testing/factories.js';
 import type { TxEffect } from '../../types/tx-effect.js';
-import { padL1ToL2Messages } from '../fork.js';
+import { computeInHash } from '../../types/in-hash.js';
 import { applyBlockBody } from '../prepare-block.js';
 import type { WorldState, WorldStateFork } from '../types.js';
 
@@ -36,7 +36,7 @@ export function buildTestBlock(
     contentCommitment: {
       numTxs: body.length,
       blobsHash: FR_ZERO,
-      inHash: computeOutHash(padL1ToL2Messages(l1ToL2Messages)),
+      inHash: computeInHash(l1ToL2Messages),
       outHash: computeOutHash(body.flatMap(e => e.l2ToL1Messages)),
     },
     state: fork.getStateReference(),
