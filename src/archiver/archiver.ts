@@ -10,7 +10,7 @@ import { syncBlocks } from './block-sync.js';
 import { initialSyncPoint, type SyncContext } from './context.js';
 import { ArchiverError, isRateLimitError } from './errors.js';
 import { ArchiverL1Reader } from './l1-reader.js';
-import { PollingLoop } from './loop.js';
+import { PollingLoop } from '../foundation/timers/polling-loop.js';
 import { syncMessages } from './message-sync.js';
 import { SyncProgress, type SyncProgressOptions } from './progress.js';
 import { handleL1Reorg } from './reorg.js';

@@ -4,6 +4,7 @@ import { epochOfSlot, slotAt } from '../epoch/time.js';
 import type { RollupTimeConstants } from '../epoch/time.js';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { PollingLoop } from '../foundation/timers/polling-loop.js';
 import { asSlot } from '../foundation/types/branded.js';
 import type { L1PublicClient } from '../l1/clients.js';
 import { RollupAbi } from '../l1/generated/index.js';
@@ -46,9 +47,7 @@ export interface EpochToProve {
  * verifier would take the proof of the epoch's re-execution here.
  */
 export class ProverNode {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: PollingLoop;
   private readonly log: Logger;
 
   constructor(
@@ -56,36 +55,21 @@ export class ProverNode {
     logger?: Logger,
   ) {
     this.log = logger ?? createLogger('prover-node');
+    this.loop = new PollingLoop({
+      intervalMs: deps.pollingIntervalMs,
+      maxBackoffMs: deps.pollingIntervalMs * 8,
+      work: () => this.work(),
+      onError: err => this.log.error('Prover iteration failed', { error: errorMessage(err) }),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.log.info('Prover node started', { prover: this.deps.sender.address });
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.work();
-      } catch (err) {
-        this.log.error('Prover iteration failed', { error: errorMessage(err) });
-      }
-      await new Promise<void>(resolve => {
-        const t = setTimeout(resolve, this.deps.pollingIntervalMs);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Finds the next epoch to prove, if one has ended and is synced. */

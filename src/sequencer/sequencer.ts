@@ -3,6 +3,7 @@ import type { Address } from 'viem';
 import { epochOfSlot, slotAt, timestampForSlot } from '../epoch/time.js';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { PollingLoop } from '../foundation/timers/polling-loop.js';
 import { asL2BlockNumber, asSlot, asUnixSeconds, type Slot } from '../foundation/types/branded.js';
 import { RollupAbi } from '../l1/generated/index.js';
 import { asFr } from '../types/fr.js';
@@ -41,9 +42,7 @@ export interface SlotOutcome {
  */
 export class Sequencer {
   private state: SequencerState = 'IDLE';
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: PollingLoop;
   private lastSlot: bigint = -1n;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -57,6 +56,18 @@ export class Sequencer {
   ) {
     this.log = logger ?? createLogger('sequencer');
     this.now = deps.now ?? Date.now;
+    this.loop = new PollingLoop({
+      intervalMs: opts.pollingIntervalMs,
+      maxBackoffMs: opts.pollingIntervalMs * 8,
+      work: async () => {
+        try {
+          await this.work();
+        } finally {
+          this.state = 'IDLE';
+        }
+      },
+      onError: err => this.log.error('Sequencer iteration failed', { error: errorMessage(err) }),
+    });
   }
 
   getState(): SequencerState {
@@ -64,35 +75,13 @@ export class Sequencer {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.log.info('Sequencer started', { attester: this.deps.attester, publisher: this.deps.publisher.address });
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.state = 'IDLE';
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.work();
-      } catch (err) {
-        this.log.error('Sequencer iteration failed', { error: errorMessage(err) });
-      }
-      this.state = 'IDLE';
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, this.opts.pollingIntervalMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
   }
 
   private setState(state: SequencerState, slot: Slot | undefined): void {
