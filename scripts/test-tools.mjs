@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Runs before `npm test`: the tests use a few system tools besides Node (the guide's `curl … | jq …` commands,
+// `docker-compose config` for the generated compose file, shellcheck for the setup scripts). Installs the missing
+// ones with apt-get when that is possible (Debian, as root), else says exactly what to install.
+import { spawnSync } from 'node:child_process';
+
+const TOOLS = { jq: 'jq', curl: 'curl', 'docker-compose': 'docker-compose', shellcheck: 'shellcheck' };
+const has = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const missing = Object.entries(TOOLS).filter(([cmd]) => !has(cmd));
+if (missing.length === 0) process.exit(0);
+
+const packages = missing.map(([, pkg]) => pkg);
+const root = typeof process.getuid === 'function' && process.getuid() === 0;
+if (root && has('apt-get')) {
+  console.log(`test tools: installing ${packages.join(' ')} with apt-get`);
+  const run = args => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  if (run(['update', '-qq']) && run(['install', '-y', '-qq', ...packages])) process.exit(0);
+}
+console.error(
+  `The tests need ${missing.map(([cmd]) => cmd).join(', ')}. Install them, e.g.: sudo apt-get install ${packages.join(' ')}` +
+    ' (macOS: brew install jq curl docker-compose shellcheck).',
+);
+process.exit(1);
