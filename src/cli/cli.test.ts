@@ -33,12 +33,6 @@ describe('aztec CLI (in process)', () => {
     process.exitCode = 0;
   });
 
-  it('refuses modules that are not in this build yet, naming them', async () => {
-    const { ctx, out } = capture();
-    expect(await main(['node', 'aztec', 'start', '--p2p-bootstrap'], ctx)).toBe(1);
-    expect(out.stderr).toBe('aztec start: --p2p-bootstrap is not available yet in this build.\n');
-  });
-
   it('prints config problems without a stack trace and exits 1', async () => {
     const { ctx, out } = capture({ AZTEC_PORT: 'http' });
     expect(await main(['node', 'aztec', 'start', '--node'], ctx)).toBe(1);

@@ -53,6 +53,14 @@ export function revertReason(err: unknown): string {
 }
 
 /**
+ * A gas limit with room for the block the tx lands in being different from the one it was estimated on: the first
+ * rollup call of an epoch stores that epoch's committee and seeds (up to ~1M gas more). Only used gas is paid.
+ */
+export function withHeadroom(estimate: bigint): bigint {
+  return estimate * 2n + 1_000_000n;
+}
+
+/**
  * Simulates the call (so a revert is reported with the contract's named error before any gas is spent), sends it
  * and waits for the receipt.
  */
@@ -65,10 +73,12 @@ export async function sendAndWait(
     // Simulate against every contract's errors so a revert from a nested call is decoded by name too.
     const abi = [...w.abi, ...AllErrorsAbi];
     await c.publicClient.simulateContract({ ...w, abi, account: c.walletClient.account });
+    const estimate = await c.publicClient.estimateContractGas({ ...w, account: c.walletClient.account });
     const hash = await c.walletClient.writeContract({
       ...w,
       account: c.walletClient.account,
       chain: c.walletClient.chain,
+      gas: withHeadroom(estimate),
     });
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new L1TxRevertedError(call, 'reverted on chain', hash);

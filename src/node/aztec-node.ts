@@ -18,9 +18,12 @@ import { createL1PublicClient, createL1WalletClient } from '../l1/clients.js';
 import { RollupAbi } from '../l1/generated/index.js';
 import { L1TxSender } from '../l1/tx-sender.js';
 import { TxPool } from '../p2p/tx-pool/index.js';
+import { createP2PService } from '../p2p/factory.js';
+import type { P2PService } from '../p2p/service.js';
 import { ProverNode } from '../prover/prover-node.js';
 import { createWorldState } from '../world-state/index.js';
 import { createAdminApi } from './api/admin-api.js';
+import type { TxPoolReader } from './api/deps.js';
 import { createNodeApi } from './api/node-api.js';
 import { nodeAdminApiSchema, nodeApiSchema } from './api/schema.js';
 import { BASE_FEES } from './base-fees.js';
@@ -119,13 +122,29 @@ export async function startAztecNode(
     life.add('archiver', archiver, a => a.stop());
     await archiver.start();
 
+    let p2p: P2PService | undefined;
+    if (config.p2p.enabled) {
+      p2p = await createP2PService(
+        {
+          config: config.p2p,
+          dataDirectory: config.node.dataDirectory,
+          network: { l1ChainId: BigInt(l1.l1ChainId), rollupAddress: addresses.rollup, version: rollupVersion },
+        },
+        { txPool },
+      );
+      await p2p.start();
+      life.add('p2p', p2p, p => p.stop());
+    }
+
     const metrics = new Registry();
     let ready = true;
+    const enr = p2p?.getEnr();
     const facts = {
       nodeVersion: NODE_VERSION,
       l1ChainId: l1.l1ChainId,
       rollupVersion: Number(rollupVersion),
       l1ContractAddresses: addresses,
+      ...(enr ? { enr } : {}),
     };
     const epochReader = new RollupEpochReader(publicClient, addresses.rollup);
     const constants = await epochReader.constants();
@@ -184,7 +203,7 @@ export async function startAztecNode(
       createNodeApi({
         chain: archiver.store,
         worldState,
-        txPool,
+        txPool: p2p ? gossipingPool(txPool, p2p) : txPool,
         facts,
         baseFees: () => BASE_FEES,
         isReady: () => ready,
@@ -246,4 +265,19 @@ export async function startAztecNode(
     await life.stopAll();
     throw err;
   }
+}
+
+/** The pool as the API uses it, with accepted txs also gossiped to peers. */
+function gossipingPool(pool: TxPool, p2p: P2PService): TxPoolReader {
+  return {
+    add: async tx => {
+      const result = await pool.add(tx);
+      if (result.accepted) await p2p.propagateTx(tx);
+      return result;
+    },
+    getTxByHash: h => pool.getTxByHash(h),
+    getPendingTxs: limit => pool.getPendingTxs(limit),
+    getPendingCount: () => pool.getPendingCount(),
+    getTxStatus: h => pool.getTxStatus(h),
+  };
 }

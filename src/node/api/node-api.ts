@@ -117,6 +117,7 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
     getVersion: () => d.facts.rollupVersion,
     getL1ContractAddresses: () => d.facts.l1ContractAddresses,
     getCurrentBaseFees: () => gasFeesToJSON(d.baseFees()),
+    getEncodedEnr: () => d.facts.enr ?? null,
     getSlotInfo: async () => {
       const s = await d.slotInfo();
       return { slot: Number(s.slot), epoch: Number(s.epoch), proposer: s.proposer ?? null };

@@ -107,6 +107,8 @@ export const nodeApiSchema = {
   getL1ContractAddresses: { params: z.tuple([]), result: L1ContractAddressesSchema },
   getCurrentBaseFees: { params: z.tuple([]), result: GasFeesSchema },
   getSlotInfo: { params: z.tuple([]), result: SlotInfoSchema },
+  /** This node's ENR (`enr:…`) when P2P is enabled, else null. */
+  getEncodedEnr: { params: z.tuple([]), result: z.string().startsWith('enr:').nullable() },
 } as const;
 
 /** The `nodeAdmin_` namespace, on the admin port only. */

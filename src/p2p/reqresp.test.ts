@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { ALICE_KEY, makeTx } from '../sequencer/testing/index.js';
+import { txHash, type Fr } from '../types/index.js';
+import { startTestNode, waitFor, type TestNode } from './testing/index.js';
+
+let nodes: TestNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.map(n => n.stop()));
+  nodes = [];
+});
+
+async function pair(over: Parameters<typeof startTestNode>[0] = {}): Promise<[TestNode, TestNode]> {
+  const a = await startTestNode();
+  const b = await startTestNode(over);
+  nodes.push(a, b);
+  await a.p2p.dial(b.p2p.getMultiaddrs()[0] ?? '');
+  await waitFor('connection', () => b.p2p.isConnected(a.p2p.peerId));
+  return [a, b];
+}
+
+describe('txs by hash req/resp', () => {
+  it('returns the txs a peer has, by hash', async () => {
+    const [a, b] = await pair();
+    const tx = await makeTx(ALICE_KEY);
+    expect((await b.pool.add(tx)).accepted).toBe(true);
+    const unknown = 12345n as Fr;
+    const got = await a.p2p.requestTxsByHash(b.p2p.peerId, [txHash(tx), unknown]);
+    expect(got.map(txHash)).toEqual([txHash(tx)]);
+  });
+
+  it('rate-limits each peer and penalizes it beyond the limit', async () => {
+    const [a, b] = await pair({ reqRespRateLimit: { limit: 2, windowMs: 60_000 } });
+    const ask = () => a.p2p.requestTxsByHash(b.p2p.peerId, [1n as Fr]);
+    expect(await ask()).toEqual([]);
+    expect(await ask()).toEqual([]);
+    await expect(ask()).rejects.toThrow(/rate-limited/);
+    expect(b.p2p.scoring.getScore(a.p2p.peerId)).toBeLessThan(0);
+  });
+});

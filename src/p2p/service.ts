@@ -1,0 +1,199 @@
+import { multiaddr } from '@multiformats/multiaddr';
+import type { Hex } from 'viem';
+
+import { createLogger } from '../foundation/log/index.js';
+import { encodeTx, frToHex, txHash, type Fr, type Tx } from '../types/index.js';
+import { DiscoveryService } from './discovery.js';
+import { Gossip, type TopicHandler, type TopicValidator } from './gossip.js';
+import { createP2PLibp2p, type P2PLibp2p, type PeerId } from './libp2p-node.js';
+import { peerPrivateKeyFromHex } from './peer-key.js';
+import { PeerManager } from './peer-manager.js';
+import { PeerScoring, type PeerScoringOptions } from './peer-scoring.js';
+import type { RateLimit } from './rate-limiter.js';
+import { TxReqResp } from './reqresp.js';
+import { reqRespProtocol, topicName, TopicType, type NetworkIdentity } from './topics.js';
+import { txTopicValidator, type P2PTxPool } from './tx-gossip.js';
+
+/** Settings of a `P2PService` (from `P2PConfig`, the network, and the resolved key). */
+export interface P2PServiceConfig {
+  /** L1 chain id, rollup address and version: they name the topics and protocols. */
+  network: NetworkIdentity;
+  /** The secp256k1 private key of the identity (see `resolvePeerPrivateKey`). */
+  privateKey: Hex;
+  /** `P2P_LISTEN_ADDR`. */
+  listenAddress: string;
+  /** `P2P_PORT` (TCP). */
+  p2pPort: number;
+  /** `P2P_IP`: announced when set. */
+  p2pIp?: string | undefined;
+  /** `P2P_MAX_PEERS`. */
+  maxPeers: number;
+  /** Peer scoring settings (defaults suit production). */
+  scoring?: PeerScoringOptions;
+  /** Per-peer req/resp rate limit (default 10 per second). */
+  reqRespRateLimit?: RateLimit;
+  /** Whether to run discv5 and dial what it finds (default true). */
+  discovery?: boolean;
+  /** `BOOTSTRAP_NODES`: ENRs discovery starts from. */
+  bootstrapNodes?: readonly string[];
+  /** `P2P_UDP_LISTEN_ADDR` (`ip:port`); defaults to `P2P_LISTEN_ADDR:P2P_PORT`. */
+  udpListenAddress?: string | undefined;
+  /** How often discovery looks for new peers (default 5 s). */
+  discoveryIntervalMs?: number;
+}
+
+/** What a `P2PService` uses. */
+export interface P2PServiceDeps {
+  /** The tx pool: gossiped txs are validated by adding them to it; req/resp serves from it. */
+  txPool?: P2PTxPool;
+}
+
+const log = createLogger('p2p');
+
+/**
+ * The node's libp2p host: gossip topics versioned by network (tx, block proposal, attestation) with validators that
+ * run before forwarding, peer scoring with bans, and the txs-by-hash req/resp protocol. Discovery dials through
+ * `dial`. Build with `P2PService.create`, then `start()`/`stop()`.
+ */
+export class P2PService {
+  /** Peer scores and bans. */
+  readonly scoring: PeerScoring;
+  private readonly gossip: Gossip;
+  private readonly reqResp: TxReqResp;
+  /** discv5, when enabled. */
+  readonly discovery: DiscoveryService | undefined;
+  private started = false;
+
+  private constructor(
+    private readonly config: P2PServiceConfig,
+    private readonly deps: P2PServiceDeps,
+    /** The underlying libp2p node (for tests and diagnostics). */
+    readonly node: P2PLibp2p,
+    scoring: PeerScoring,
+  ) {
+    this.scoring = scoring;
+    this.gossip = new Gossip(node, scoring);
+    this.reqResp = new TxReqResp({
+      node,
+      protocol: reqRespProtocol(config.network, 'tx'),
+      getTx: hash => deps.txPool?.getTxByHash(hash),
+      penalize: (peer, code) => this.gossip.penalize(peer, code),
+      ...(config.reqRespRateLimit ? { rateLimit: config.reqRespRateLimit } : {}),
+    });
+    if (config.discovery ?? true) {
+      this.discovery = new DiscoveryService({
+        privateKey: config.privateKey,
+        p2pIp: config.p2pIp,
+        p2pPort: config.p2pPort,
+        listenAddress: config.listenAddress,
+        udpListenAddress: config.udpListenAddress,
+        bootstrapNodes: config.bootstrapNodes ?? [],
+        ...(config.discoveryIntervalMs !== undefined ? { lookupIntervalMs: config.discoveryIntervalMs } : {}),
+      });
+    }
+    const peers = new PeerManager(node, scoring, config.maxPeers);
+    if (this.discovery) peers.watch(this.discovery);
+  }
+
+  /** Builds the service (nothing listens until `start()`). */
+  static async create(config: P2PServiceConfig, deps: P2PServiceDeps = {}): Promise<P2PService> {
+    const scoring = new PeerScoring(config.scoring);
+    const node = await createP2PLibp2p({
+      privateKey: peerPrivateKeyFromHex(config.privateKey),
+      listenAddress: config.listenAddress,
+      port: config.p2pPort,
+      announceHost: config.p2pIp,
+      maxPeers: config.maxPeers,
+      isBanned: peer => scoring.isBanned(peer),
+    });
+    return new P2PService(config, deps, node, scoring);
+  }
+
+  /** This node's peer id. */
+  get peerId(): string {
+    return this.node.peerId.toString();
+  }
+
+  /** The addresses other nodes can dial, each ending in `/p2p/<peer id>`. */
+  getMultiaddrs(): string[] {
+    return this.node.getMultiaddrs().map(ma => ma.toString());
+  }
+
+  /** The peer ids of the open connections. */
+  getPeers(): string[] {
+    return this.node.getPeers().map(p => p.toString());
+  }
+
+  /** The full topic name of `type` on this network. */
+  topic(type: TopicType): string {
+    return topicName(this.config.network, type);
+  }
+
+  /** Starts listening, subscribes to the tx topic (when there is a pool) and serves req/resp. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.node.start();
+    this.started = true;
+    if (this.deps.txPool) this.subscribe(TopicType.tx, txTopicValidator(this.deps.txPool));
+    await this.reqResp.start();
+    await this.discovery?.start();
+    log.info('Started p2p service', { peerId: this.peerId, addresses: this.getMultiaddrs() });
+  }
+
+  /** Closes every connection and stops listening. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.discovery?.stop();
+    await this.reqResp.stop();
+    await this.node.stop();
+    log.info('Stopped p2p service', { peerId: this.peerId });
+  }
+
+  /**
+   * Subscribes to a topic: `validator` runs on every message before it is delivered or forwarded (reject penalizes the
+   * sender); `handler` receives the accepted ones.
+   */
+  subscribe(type: TopicType, validator: TopicValidator, handler?: TopicHandler): void {
+    this.gossip.subscribe(this.topic(type), validator, handler);
+  }
+
+  /** Publishes raw bytes on a topic of this network; returns how many peers it was sent to. */
+  publish(type: TopicType, data: Uint8Array): Promise<number> {
+    return this.gossip.publish(this.topic(type), data);
+  }
+
+  /** The peers subscribed to a topic of this network. */
+  getTopicPeers(type: TopicType): string[] {
+    return this.gossip.subscribers(this.topic(type));
+  }
+
+  /** Gossips a tx (e.g. one `sendTx` accepted into the pool) to the network. */
+  async propagateTx(tx: Tx): Promise<number> {
+    const sent = await this.publish(TopicType.tx, encodeTx(tx));
+    log.debug('Propagated tx', { txHash: frToHex(txHash(tx)), peers: sent });
+    return sent;
+  }
+
+  /** Opens a connection to a multiaddr (ending in `/p2p/<peer id>`); refused for banned peers. */
+  async dial(address: string): Promise<void> {
+    await this.node.dial(multiaddr(address));
+  }
+
+  /** Asks `peer` (a peer id string of a connected peer) for txs by hash over req/resp. */
+  async requestTxsByHash(peer: string, hashes: readonly Fr[]): Promise<Tx[]> {
+    const target = this.node.getPeers().find(p => p.toString() === peer);
+    if (!target) throw new Error(`not connected to peer ${peer}`);
+    return this.reqResp.requestTxs(target, hashes);
+  }
+
+  /** This node's ENR (`enr:…`), when discovery runs. */
+  getEnr(): string | undefined {
+    return this.discovery?.getEnr();
+  }
+
+  /** Whether a connection to `peer` is open. */
+  isConnected(peer: string | PeerId): boolean {
+    return this.getPeers().includes(peer.toString());
+  }
+}

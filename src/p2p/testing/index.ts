@@ -1,0 +1,74 @@
+import { getFreePort } from '../../foundation/net/free-port.js';
+import { TxPool } from '../tx-pool/index.js';
+import {
+  ALICE,
+  commitFundingBlock,
+  openTestWorld,
+  TEST_CHAIN_ID,
+  TEST_PORTAL,
+  TEST_VERSION,
+  type TestWorld,
+} from '../../sequencer/testing/index.js';
+import { generatePeerPrivateKeyHex } from '../peer-key.js';
+import { P2PService, type P2PServiceConfig } from '../service.js';
+import type { NetworkIdentity } from '../topics.js';
+
+/** The network the test nodes join unless told otherwise. */
+export const TEST_NETWORK: NetworkIdentity = {
+  l1ChainId: TEST_CHAIN_ID,
+  rollupAddress: '0x00000000000000000000000000000000000a11ce',
+  version: TEST_VERSION,
+};
+
+/** A started test node: its p2p service, its tx pool and the world behind it. */
+export interface TestNode {
+  p2p: P2PService;
+  pool: TxPool;
+  world: TestWorld;
+  /** Stops the service and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Starts a p2p node on 127.0.0.1 with a funded (Alice) world and a tx pool. */
+export async function startTestNode(over: Partial<P2PServiceConfig> = {}): Promise<TestNode> {
+  const world = await openTestWorld();
+  await commitFundingBlock(world, [[ALICE, 10n ** 12n]], []);
+  const pool = new TxPool({
+    store: world.store,
+    worldState: world.worldState,
+    l1ChainId: TEST_CHAIN_ID,
+    version: TEST_VERSION,
+    feeJuicePortal: TEST_PORTAL,
+  });
+  const p2p = await P2PService.create(
+    {
+      network: TEST_NETWORK,
+      privateKey: generatePeerPrivateKeyHex(),
+      listenAddress: '127.0.0.1',
+      p2pPort: await getFreePort(),
+      maxPeers: 10,
+      discovery: false,
+      ...over,
+    },
+    { txPool: pool },
+  );
+  await p2p.start();
+  return {
+    p2p,
+    pool,
+    world,
+    stop: async () => {
+      await p2p.stop();
+      await world.store.close();
+    },
+  };
+}
+
+/** Resolves once `cond()` holds, checking every 20 ms; rejects after `timeoutMs` naming `what`. */
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
