@@ -92,8 +92,7 @@ describe('the first chain', () => {
       l1Url,
       '--l1-consensus-host-url',
       l1Url,
-      '--l1.rollupAddress',
-      rollup,
+      // No contract address: the built-in `local` preset carries the local network's (deterministic) addresses.
       '--archiver',
       '--node',
       '--port',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeeAssetAbi, RegistryAbi, RollupAbi, StakingAssetAbi } from '../../src/l1/generated/index.js';
 import { L1TxRevertedError } from '../../src/l1/send.js';
 import { depositValidator } from '../../src/l1/validators.js';
+import { localNetworkAddresses } from '../../src/l1/local-addresses.js';
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { genesisArchiveRoot } from '../../src/world-state/genesis.js';
 import { devValidators, startTestL1, testDeployParams, type TestL1 } from '../helpers/l1.js';
@@ -36,6 +37,10 @@ describe('deployL1Contracts', () => {
     expect(await read(a.rollup, RollupAbi, 'archiveAt', [0n])).toBe(genesisArchiveRoot());
     expect(await read(a.rollup, RollupAbi, 'L1_BLOCK_AT_GENESIS')).toBe(l1.deployment.deploymentBlock);
     expect(await read(a.rollup, RollupAbi, 'SLOT_DURATION')).toBe(8n);
+  });
+
+  it('lands at the addresses the local preset carries (fresh anvil, its first account deploying)', () => {
+    expect(l1.deployment.addresses).toEqual(localNetworkAddresses());
   });
 
   it('puts the genesis validators in the committee of epoch 0', async () => {

@@ -24,7 +24,7 @@ export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
     '',
     'A second node can follow this network with:',
     `  aztec start --network local --l1-rpc-urls ${net.anvil.url} --l1-consensus-host-url ${net.anvil.url} \\`,
-    `    --l1.rollupAddress ${a.rollup} --archiver --node --port 8081 --admin-port 8881`,
+    `    --archiver --node --port 8081 --admin-port 8881`,
     '',
     'Press Ctrl-C to stop.',
     '',
