@@ -28,7 +28,7 @@ import { createNodeApi } from './api/node-api.js';
 import { nodeAdminApiSchema, nodeApiSchema } from './api/schema.js';
 import { BASE_FEES } from './base-fees.js';
 import type { AztecConfig } from './config.js';
-import { nodeRoutes } from './http-routes.js';
+import { networkConfigRoute, nodeRoutes } from './http-routes.js';
 import { resolveL1Addresses } from './l1-addresses.js';
 import { Lifecycle } from './lifecycle.js';
 import { startSequencer } from './sequencer-factory.js';
@@ -222,19 +222,26 @@ export async function startAztecNode(
       host: config.node.host,
       port: config.node.port,
       namespaces: [api],
-      routes: nodeRoutes(
-        {
-          isReady: () => ready,
-          summary: () => ({
-            'L2 block': Number(archiver.store.getLatestBlockNumber()),
-            'proven block': Number(archiver.store.getProvenBlockNumber()),
-            rollup: addresses.rollup,
-            'L1 chain id': l1.l1ChainId,
-            version: NODE_VERSION,
-          }),
-        },
-        metrics,
-      ),
+      routes: {
+        '/network-config': networkConfigRoute(() => ({
+          l1ChainId: l1.l1ChainId,
+          l1ContractAddresses: addresses,
+          bootstrapNodes: [...(config.p2p.bootstrapNodes ?? []), ...(enr ? [enr] : [])],
+        })),
+        ...nodeRoutes(
+          {
+            isReady: () => ready,
+            summary: () => ({
+              'L2 block': Number(archiver.store.getLatestBlockNumber()),
+              'proven block': Number(archiver.store.getProvenBlockNumber()),
+              rollup: addresses.rollup,
+              'L1 chain id': l1.l1ChainId,
+              version: NODE_VERSION,
+            }),
+          },
+          metrics,
+        ),
+      },
     });
     const port = await server.start();
     life.add('JSON-RPC server', server, s => s.stop());

@@ -1,6 +1,8 @@
 import type { GetRoute } from '../foundation/json-rpc/index.js';
 import type { Registry } from 'prom-client';
 
+import type { NetworkConfig } from './network-config.js';
+
 /** What the status routes read. */
 export interface NodeStatus {
   isReady(): boolean;
@@ -33,4 +35,16 @@ export function nodeRoutes(status: NodeStatus, metrics: Registry): Record<string
 
 function escape(s: string): string {
   return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** `GET /network-config`: the L1 chain id, contract addresses and bootstrap ENRs a node can start from. */
+export function networkConfigRoute(get: () => NetworkConfig | undefined): GetRoute {
+  return () => {
+    const config = get();
+    return Promise.resolve(
+      config
+        ? { status: 200, contentType: 'application/json', body: JSON.stringify(config) + '\n' }
+        : { status: 503, contentType: 'text/plain', body: "this node does not know its network's contracts\n" },
+    );
+  };
 }

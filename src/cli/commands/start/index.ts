@@ -34,7 +34,7 @@ export const startCommand: CliCommand = {
       });
       createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
       if (modules.localNetwork) await startLocalNetwork(config, modules.validators, ctx);
-      else await runStart(config, modules);
+      else await runStart(config, modules, parsed.origins);
     });
   },
 };
