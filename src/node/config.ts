@@ -16,9 +16,16 @@ import { validatorConfigMappings } from '../validator/config.js';
 import { worldStateConfigMappings } from '../world-state/config.js';
 
 const networkName = p.makeParser(
-  { expected: 'a network name (letters, digits, - and _)', placeholder: '<name>', sample: 'local' },
+  {
+    expected: 'a network name (letters, digits, - and _), a path to a network JSON file, or an http(s) URL serving one',
+    placeholder: '<name|file|url>',
+    sample: 'local',
+  },
   raw => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(raw)) throw new ConfigParseError('it is not a plain name');
+    const plain = /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(raw);
+    const file = raw.endsWith('.json');
+    const url = /^https?:\/\/\S+$/.test(raw);
+    if (!plain && !file && !url) throw new ConfigParseError('it is neither a plain name, a .json file nor a URL');
     return raw;
   },
 );

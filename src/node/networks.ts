@@ -101,6 +101,7 @@ const networkIssue = (message: string): ConfigIssue => ({ flag: '--network', env
 export function loadNetwork(name: string, dir = defaultNetworksDir()): NetworkPreset {
   const builtIn = BUILT_IN.find(n => n.name === name);
   if (builtIn) return builtIn;
+  if (name.endsWith('.json')) return loadNetworkFile(name);
   const file = join(dir, `${name}.json`);
   if (!presetFiles(dir).includes(name)) {
     const known = listNetworks(dir).join(', ');
@@ -117,6 +118,34 @@ export function loadNetwork(name: string, dir = defaultNetworksDir()): NetworkPr
     throw new ConfigError([networkIssue(`network preset file ${shown} is named "${parsed.name}", not "${name}"`)]);
   }
   return { ...parsed, source: file };
+}
+
+/** A preset from a JSON file given by path (`--network ./my-network.json`). */
+export function loadNetworkFile(file: string): NetworkPreset {
+  const shown = relative(process.cwd(), file) || file;
+  let parsed: z.infer<typeof presetFileSchema>;
+  try {
+    parsed = presetFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new ConfigError([networkIssue(`network preset file ${shown} cannot be used: ${errorMessage(err)}`)]);
+  }
+  return { ...parsed, source: file };
+}
+
+/**
+ * Fetches a preset served at a URL (`--network https://…/network.json`) and returns it as JSON text, for
+ * `resolveAztecConfig` to load like a file. Fails naming the URL.
+ */
+export async function fetchNetworkPreset(url: string): Promise<NetworkPreset> {
+  let parsed: z.infer<typeof presetFileSchema>;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    parsed = presetFileSchema.parse(await res.json());
+  } catch (err) {
+    throw new ConfigError([networkIssue(`network preset at ${url} cannot be used: ${errorMessage(err)}`)]);
+  }
+  return { ...parsed, source: url };
 }
 
 /**

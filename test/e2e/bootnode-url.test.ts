@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,6 +79,38 @@ describe('BOOTNODE_URL', () => {
       await node.stop('SIGINT');
     }
   }, 180_000);
+
+  it('prints the network as a preset that --network takes as a file or a URL', async () => {
+    const printed = runAztec(['network-config', '--node-url', bootnodeUrl, '--name', 'mine']);
+    expect(printed.code, printed.stderr).toBe(0);
+    const preset = JSON.parse(printed.stdout) as { name: string; values: Record<string, string> };
+    expect(preset.name).toBe('mine');
+    expect(preset.values['ROLLUP_CONTRACT_ADDRESS']).toBe('0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9');
+    expect(preset.values['L1_CHAIN_ID']).toBe('31337');
+    const file = join(dataDir, 'mine.json');
+    writeFileSync(file, printed.stdout);
+
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(printed.stdout),
+    );
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const presetUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mine.json`;
+    try {
+      for (const network of [file, presetUrl]) {
+        const node = spawnAztec((await follower('')).concat(['--network', network]));
+        try {
+          await node.waitFor(
+            /Starting archiver sync to rollup contract 0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9/,
+            60_000,
+          );
+        } finally {
+          await node.stop('SIGINT');
+        }
+      }
+    } finally {
+      server.close();
+    }
+  }, 120_000);
 
   it('refuses a setting that conflicts with the bootnode, naming both values', async () => {
     const other = '0x00000000000000000000000000000000000000aa';

@@ -3,7 +3,8 @@ import { redactAztecConfig } from '../../../node/config.js';
 import { passThroughCommand } from '../../flags.js';
 import type { CliCommand } from '../../types.js';
 import { startLocalNetwork } from './local-network.js';
-import { parseStartCommand } from './parse.js';
+import { fetchNetworkPreset } from '../../../node/networks.js';
+import { networkUrlOf, parseStartCommand } from './parse.js';
 import { runStart } from './run.js';
 
 export { parseStartCommand, resolveAztecConfig, startSections } from './parse.js';
@@ -22,7 +23,9 @@ export const startCommand: CliCommand = {
       'start',
       'Starts the modules chosen by flags (--node, --archiver, --sequencer, ...). See `aztec start --help`.',
     ).action(async (args: string[]) => {
-      const parsed = parseStartCommand(args, ctx.env);
+      const url = networkUrlOf(args, ctx.env);
+      const fetchedPresets = url ? { [url]: await fetchNetworkPreset(url) } : undefined;
+      const parsed = parseStartCommand(args, ctx.env, fetchedPresets ? { fetchedPresets } : {});
       if (parsed.kind === 'help') {
         ctx.stdout(parsed.text);
         return;

@@ -20,6 +20,8 @@ export interface ResolveOptions {
   networksDir?: string;
   /** Network used when neither --network nor NETWORK is given. */
   defaultNetwork?: string;
+  /** Presets already fetched from URLs (`--network https://…`), by URL. */
+  fetchedPresets?: Readonly<Record<string, NetworkPreset>>;
 }
 
 /** A resolved configuration, where each value came from, and the preset applied. */
@@ -58,7 +60,8 @@ export function resolveAztecConfig(sources: ConfigSources, opts: ResolveOptions 
   }
   let preset: NetworkPreset | undefined;
   try {
-    if (networkName !== undefined) preset = loadNetwork(networkName, opts.networksDir);
+    if (networkName !== undefined)
+      preset = opts.fetchedPresets?.[networkName] ?? loadNetwork(networkName, opts.networksDir);
   } catch (err) {
     issues.push(...issuesOf(err));
   }
@@ -114,4 +117,14 @@ export function parseStartCommand(
   const gap = resolved.preset && missingPresetValues(resolved.preset, aztecConfigSections, resolved.origins);
   if (gap) throw new ConfigError([gap]);
   return { kind: 'start', modules, ...resolved };
+}
+
+/** The raw `--network` / NETWORK value when it is a URL: its preset must be fetched before parsing. */
+export function networkUrlOf(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const i = args.findIndex(a => a === '--network' || a.startsWith('--network='));
+  const raw = i < 0 ? env['NETWORK'] : args[i]!.includes('=') ? args[i]!.split('=', 2)[1] : args[i + 1];
+  return raw && /^https?:\/\//.test(raw) ? raw : undefined;
 }
