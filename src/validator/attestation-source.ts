@@ -1,0 +1,100 @@
+import type { Address } from 'viem';
+
+import { createLogger, type Logger } from '../foundation/log/index.js';
+import type { Attestation } from '../l1/proposal-digest.js';
+import type { AttestationSource, BuiltBlock } from '../sequencer/deps.js';
+import { encodeHeader, headerHash, txHash } from '../types/index.js';
+import { ValidatorError } from './errors.js';
+import { encodeBlockAttestation, encodeBlockProposal } from './messages.js';
+import type { ValidatorClient } from './validator-client.js';
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * The sequencer's `AttestationSource` over P2P: signs its own attestation and the proposal (both through slashing
+ * protection), gossips the proposal, then polls the validator client's attestation pool every
+ * `attestationsPollingIntervalMs` (for at most `attestationsWaitTimeoutMs`, and not past the deadline) until a quorum
+ * of committee members attested. Attestations come back in committee order.
+ */
+export class P2PAttestationSource implements AttestationSource {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: ValidatorClient,
+    logger?: Logger,
+  ) {
+    this.log = logger ?? createLogger('validator');
+  }
+
+  async collect(args: {
+    built: BuiltBlock;
+    committee: readonly Address[];
+    quorum: number;
+    deadline: Date;
+  }): Promise<{ attestations: Attestation[] } | { reason: string }> {
+    const { built, committee, quorum } = args;
+    if (committee.length === 0) return { attestations: [] };
+    const signer = this.client.signer;
+    if (!signer) return { reason: 'no validator key to sign the proposal with' };
+    const { header, archive } = built.block;
+    const slot = header.globalVariables.slotNumber;
+    const hash = headerHash(header);
+    const digest = this.client.digestOf(hash, archive.root);
+    const pool = this.client.pool;
+    const { p2p } = this.client.deps;
+
+    let signature: Attestation;
+    try {
+      if (committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) {
+        const own = await signer.sign('attestation', slot, digest);
+        pool.add(slot, digest, signer.address, own);
+        const attestation = { slot, headerHash: hash, archive: archive.root, signature: own };
+        await p2p
+          .publish('attestation', encodeBlockAttestation(attestation))
+          .catch((err: unknown) => this.log.warn('Could not gossip our attestation', { slot, err }));
+      }
+      signature = await signer.sign('block', slot, digest);
+    } catch (err) {
+      if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
+      throw err;
+    }
+    const proposal = {
+      slot,
+      header: encodeHeader(header),
+      archive: archive.root,
+      txHashes: built.included.map(tx => txHash(tx)),
+      signature,
+    };
+    const peers = await p2p.publish('block_proposal', encodeBlockProposal(proposal)).catch((err: unknown) => {
+      this.log.warn('Could not gossip the block proposal', { slot, err });
+      return 0;
+    });
+    this.log.info('Gossiped block proposal', { slot, digest, txs: proposal.txHashes.length, peers });
+
+    const { attestationsWaitTimeoutMs: timeout, attestationsPollingIntervalMs: interval } = this.client.config;
+    const until = Math.min(args.deadline.getTime(), Date.now() + timeout);
+    for (;;) {
+      const have = pool.get(slot, digest);
+      const ordered: Attestation[] = [];
+      const used = new Set<string>();
+      for (const member of committee) {
+        const key = member.toLowerCase() as Address;
+        const a = have.get(key);
+        if (a && !used.has(key)) ordered.push(a);
+        used.add(key);
+      }
+      if (ordered.length >= quorum) {
+        this.log.info('Collected attestations', { slot, attestations: ordered.length, quorum });
+        return { attestations: ordered };
+      }
+      if (Date.now() + interval > until) {
+        return {
+          reason:
+            `not enough attestations: ${ordered.length} of ${committee.length} committee members attested, ` +
+            `${quorum} needed`,
+        };
+      }
+      await sleep(interval);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { NodeError } from '../foundation/errors/index.js';
+
+/** Why the validator refused to sign or to import slashing protection history. */
+export type ValidatorErrorCode =
+  /** A different proposal or attestation was already signed for this slot. */
+  | 'SLASHABLE_SIGNATURE'
+  /** An interchange file is malformed, for another chain, or of an unsupported version. */
+  | 'BAD_INTERCHANGE'
+  /** An interchange file conflicts with the stored history (or with itself). */
+  | 'INTERCHANGE_CONFLICT';
+
+/** A refusal of the validator client (slashing protection, interchange import). */
+export class ValidatorError extends NodeError {
+  declare readonly code: ValidatorErrorCode;
+
+  constructor(code: ValidatorErrorCode, message: string, context: Record<string, unknown> = {}) {
+    super(code, message, context);
+  }
+}
