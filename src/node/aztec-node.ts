@@ -21,6 +21,8 @@ import { TxPool } from '../p2p/tx-pool/index.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import { ProverNode } from '../prover/prover-node.js';
+import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from '../validator/slashing-protection.js';
+import { ValidatorClient } from '../validator/validator-client.js';
 import { createWorldState } from '../world-state/index.js';
 import { createAdminApi } from './api/admin-api.js';
 import type { TxPoolReader } from './api/deps.js';
@@ -122,6 +124,10 @@ export async function startAztecNode(
     life.add('archiver', archiver, a => a.stop());
     await archiver.start();
 
+    const epochReader = new RollupEpochReader(publicClient, addresses.rollup);
+    const constants = await epochReader.constants();
+    const epochCache = new EpochCache(epochReader, constants);
+
     let p2p: P2PService | undefined;
     if (config.p2p.enabled) {
       p2p = await createP2PService(
@@ -136,6 +142,31 @@ export async function startAztecNode(
       life.add('p2p', p2p, p => p.stop());
     }
 
+    // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
+    let validatorClient: ValidatorClient | undefined;
+    if (p2p) {
+      const key = config.validator.validatorPrivateKey;
+      const protection = new SlashingProtection(store, chainIdentityRoot(l1.l1ChainId, addresses.rollup));
+      validatorClient = new ValidatorClient(
+        {
+          p2p,
+          epochCache,
+          constants,
+          worldState,
+          txPool,
+          l1ToL2Messages: n => archiver.store.getL1ToL2Messages(n),
+          l1ChainId: l1.l1ChainId,
+          feeJuicePortal: addresses.feeJuicePortal,
+          rollup: addresses.rollup,
+          rollupVersion,
+          signer: key ? new ProtectedSigner(key, protection) : undefined,
+        },
+        config.validator,
+      );
+      validatorClient.start();
+      life.add('validator client', validatorClient, v => v.stop());
+    }
+
     const metrics = new Registry();
     let ready = true;
     const enr = p2p?.getEnr();
@@ -146,13 +177,11 @@ export async function startAztecNode(
       l1ContractAddresses: addresses,
       ...(enr ? { enr } : {}),
     };
-    const epochReader = new RollupEpochReader(publicClient, addresses.rollup);
-    const constants = await epochReader.constants();
-    const epochCache = new EpochCache(epochReader, constants);
 
     let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
     if (modules.sequencer) {
       const seq = startSequencer({
+        validatorClient,
         config,
         addresses,
         publicClient,

@@ -16,7 +16,9 @@ import { Sequencer } from '../sequencer/sequencer.js';
 import { SlotGuard } from '../sequencer/slot-guard.js';
 import { makeTimetable } from '../sequencer/timetable.js';
 import { l2AddressFromPrivateKey } from '../types/keys.js';
+import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
+import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
 import { BASE_FEES } from './base-fees.js';
 import type { AztecConfig } from './config.js';
@@ -34,6 +36,8 @@ export interface SequencerFactoryDeps {
   epochCache: EpochCache;
   constants: RollupEpochConstants;
   rollupVersion: bigint;
+  /** With P2P: attestations come from the committee over gossip; without, only this node's own. */
+  validatorClient: ValidatorClient | undefined;
 }
 
 /**
@@ -110,7 +114,9 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
       blocks: d.archiver.store,
       txs: d.txPool,
       buildBlock: build,
-      attestations: new LocalAttestations(validatorKey, { l1ChainId: config.l1.l1ChainId, rollup: addresses.rollup }),
+      attestations: d.validatorClient
+        ? new P2PAttestationSource(d.validatorClient)
+        : new LocalAttestations(validatorKey, { l1ChainId: config.l1.l1ChainId, rollup: addresses.rollup }),
       publisher,
       attester,
       baseFees: () => BASE_FEES,

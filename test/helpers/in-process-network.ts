@@ -10,8 +10,8 @@ import { startLocalNetwork, type LocalNetwork } from '../../src/node/local-netwo
 export interface InProcessNetwork {
   net: LocalNetwork;
   l1: L1PublicClient;
-  /** Starts a node on the network's L1 with its own free ports and in-memory data. */
-  addNode(modules: NodeModules): Promise<RunningNode>;
+  /** Starts a node on the network's L1 with its own free ports and in-memory data; `configure` may adjust its config. */
+  addNode(modules: NodeModules, configure?: (config: AztecConfig) => AztecConfig): Promise<RunningNode>;
   /** Asks anvil something (evm_snapshot, evm_revert, evm_increaseTime, ...). */
   rpc(method: string, params?: unknown[]): Promise<unknown>;
   stop(): Promise<void>;
@@ -28,16 +28,16 @@ async function configOn(l1Port: number): Promise<AztecConfig> {
 }
 
 /** Starts the local network's L1 (one genesis validator) on a free port. */
-export async function startInProcessNetwork(): Promise<InProcessNetwork> {
+export async function startInProcessNetwork(opts: { validators?: number } = {}): Promise<InProcessNetwork> {
   const l1Port = await getFreePort();
-  const net = await startLocalNetwork((await configOn(l1Port)).l1, { validators: 1 });
+  const net = await startLocalNetwork((await configOn(l1Port)).l1, { validators: opts.validators ?? 1 });
   const l1 = createL1PublicClient({ rpcUrls: [net.anvil.url], chainId: 31337 });
   const nodes: RunningNode[] = [];
   return {
     net,
     l1,
-    addNode: async modules => {
-      const node = await startAztecNode(localNodeConfig(await configOn(l1Port), net), modules, {
+    addNode: async (modules, configure = c => c) => {
+      const node = await startAztecNode(configure(localNodeConfig(await configOn(l1Port), net)), modules, {
         l1Addresses: net.deployment.addresses,
       });
       nodes.push(node);
