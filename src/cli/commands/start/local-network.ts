@@ -4,6 +4,7 @@ import { startAztecNode, type RunningNode } from '../../../node/aztec-node.js';
 import type { AztecConfig } from '../../../node/config.js';
 import { startLocalNetwork as startNetwork, type LocalNetwork } from '../../../node/local-network.js';
 import { waitForShutdownSignal } from '../../signals.js';
+import { runMultiValidatorNetwork } from './multi-validator.js';
 import type { CliContext } from '../../types.js';
 
 /** The summary an operator sees once the local network is up. */
@@ -39,6 +40,18 @@ export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
 export async function startLocalNetwork(config: AztecConfig, validators: number, ctx: CliContext): Promise<void> {
   const log = createLogger('local-network');
   const net = await startNetwork(config.l1, { validators, logger: log });
+  if (validators > 1) {
+    // One process per validator, talking over P2P (each holds one key).
+    try {
+      ctx.stdout(
+        localNetworkSummary(net, `http://127.0.0.1:${config.node.port}`).replace('Press Ctrl-C to stop.\n', ''),
+      );
+      await runMultiValidatorNetwork(config, net, ctx);
+    } finally {
+      await net.stop();
+    }
+    return;
+  }
   let node: RunningNode | undefined;
   try {
     node = await startAztecNode(localNodeConfig(config, net), LOCAL_MODULES, {
