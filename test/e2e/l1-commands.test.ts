@@ -99,10 +99,28 @@ describe('aztec deploy-l1-contracts / add-l1-validator', () => {
     expect(badKey.stderr).toContain('--private-key / L1_PRIVATE_KEY');
     expect(badKey.stderr).not.toContain('ab'.repeat(31));
 
-    const noHandler = runAztec(['add-l1-validator', '--l1-rpc-urls', anvil.url, '--attester', devAccount(1).address], {
-      L1_PRIVATE_KEY: deployer,
-    });
+    // Without a handler address, and on a network whose preset has none, the command names the setting.
+    const noHandler = runAztec(
+      [
+        'add-l1-validator',
+        '--l1-rpc-urls',
+        anvil.url,
+        '--attester',
+        devAccount(1).address,
+        '--network',
+        'alpha-testnet',
+      ],
+      { L1_PRIVATE_KEY: deployer, L1_CHAIN_ID: '31337' },
+    );
     expect(noHandler.code).toBe(1);
     expect(noHandler.stderr).toContain('STAKING_ASSET_HANDLER_CONTRACT_ADDRESS is required');
+  });
+
+  it('uses the local preset’s handler address when none is given (the first deployment on a fresh L1)', () => {
+    const add = runAztec(['add-l1-validator', '--l1-rpc-urls', anvil.url, '--attester', devAccount(3).address], {
+      L1_PRIVATE_KEY: deployer,
+    });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain(`Staked validator ${devAccount(3).address}`);
   });
 });
