@@ -7,6 +7,7 @@ import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
 import { nodeApiSchema } from '../../src/node/api/schema.js';
 import { isAlive, spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { until } from '../helpers/in-process-network.js';
 
 async function ports() {
   const [l1, rpc, admin] = [await getFreePort(), await getFreePort(), await getFreePort()];
@@ -73,8 +74,9 @@ describe('aztec start --local-network', () => {
     expect([...committee].sort()).toEqual([1, 2, 3].map(i => devAccount(i).address).sort());
     // A committee of 3 needs all 3 attestations (L1 checks them): blocks only come if P2P works.
     await proc.waitFor(/Downloaded L2 block 2\b/, 120_000);
+    // Each node downloads it in its own time: wait for the first validator's node (its API is on --port).
     const node = createRpcClient(p.rpcUrl, 'node', nodeApiSchema);
-    expect(Number((await node.getL2Tips()).latest.number)).toBeGreaterThanOrEqual(2);
+    await until('block 2 on the first validator’s node', async () => (await node.getL2Tips()).latest.number >= 2);
 
     expect(await proc.stop('SIGINT')).toBe(0);
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
