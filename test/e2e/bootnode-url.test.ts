@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getFreePort } from '../../src/foundation/net/free-port.js';
-import { runAztec, spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { runAztec, spawnAztec, startLocalNetworkProcess, type AztecProcess } from '../helpers/cli.js';
 
 /**
  * BOOTNODE_URL: a node started with only the bootnode's URL and the L1 URLs gets the chain id, the contract
@@ -21,22 +21,8 @@ describe('BOOTNODE_URL', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    l1Url = `http://127.0.0.1:${await getFreePort()}`;
-    const [rpc, admin] = [await getFreePort(), await getFreePort()];
-    bootnodeUrl = `http://127.0.0.1:${rpc}`;
-    network = spawnAztec([
-      'start',
-      '--local-network',
-      '--l1-rpc-urls',
-      l1Url,
-      '--port',
-      String(rpc),
-      '--admin-port',
-      String(admin),
-      '--host',
-      '127.0.0.1',
-    ]);
-    await network.waitFor(/Press Ctrl-C to stop/);
+    const started = await startLocalNetworkProcess();
+    ({ proc: network, l1Url, rpcUrl: bootnodeUrl } = started);
     dataDir = mkdtempSync(join(tmpdir(), 'aztec-bootnode-url-'));
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ import { frToBuffer, frToHex } from '../../src/types/fr.js';
 import { feeJuiceBalanceSlot } from '../../src/types/fee-juice.js';
 import { headerHash } from '../../src/types/header-codec.js';
 import { l2AddressFromPrivateKey } from '../../src/types/keys.js';
-import { runAztec, spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { runAztec, spawnAztec, startLocalNetworkProcess, type AztecProcess } from '../helpers/cli.js';
 
 type Node = ReturnType<typeof node>;
 const node = (url: string) => createRpcClient(url, 'node', nodeApiSchema);
@@ -56,23 +56,7 @@ describe('the first chain', () => {
   let followerPorts: { rpc: number; admin: number };
 
   beforeAll(async () => {
-    l1Url = `http://127.0.0.1:${await getFreePort()}`;
-    const [rpc, admin] = [await getFreePort(), await getFreePort()];
-    rpcUrl = `http://127.0.0.1:${rpc}`;
-    network = spawnAztec([
-      'start',
-      '--local-network',
-      '--l1-rpc-urls',
-      l1Url,
-      '--port',
-      String(rpc),
-      '--admin-port',
-      String(admin),
-      '--host',
-      '127.0.0.1',
-    ]);
-    await network.waitFor(/Press Ctrl-C to stop/);
-    rollup = /rollup\s+(0x[0-9a-fA-F]{40})/.exec(network.output().stdout)![1] as `0x${string}`;
+    ({ proc: network, l1Url, rpcUrl, rollup } = await startLocalNetworkProcess());
     dataDir = mkdtempSync(join(tmpdir(), 'aztec-follower-'));
     followerPorts = { rpc: await getFreePort(), admin: await getFreePort() };
   });

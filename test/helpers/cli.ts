@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { getFreePort } from '../../src/foundation/net/free-port.js';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The environment without any setting of ours, so the machine's variables cannot change a test. */
@@ -89,4 +91,26 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `aztec start --local-network` in its own process on free loopback ports, once it is up. */
+export interface LocalNetworkProcess {
+  proc: AztecProcess;
+  l1Url: string;
+  rpcUrl: string;
+  rollup: `0x${string}`;
+}
+
+/** Starts `aztec start --local-network` (plus `extra` flags) on free ports and waits until it is up. */
+export async function startLocalNetworkProcess(
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<LocalNetworkProcess> {
+  const l1Url = `http://127.0.0.1:${await getFreePort()}`;
+  const [rpc, admin] = [await getFreePort(), await getFreePort()];
+  const args = ['--l1-rpc-urls', l1Url, '--port', String(rpc), '--admin-port', String(admin), '--host', '127.0.0.1'];
+  const proc = spawnAztec(['start', '--local-network', ...args, ...extra], env);
+  await proc.waitFor(/Press Ctrl-C to stop/, 120_000);
+  const rollup = /rollup\s+(0x[0-9a-fA-F]{40})/.exec(proc.output().stdout)![1] as `0x${string}`;
+  return { proc, l1Url, rpcUrl: `http://127.0.0.1:${rpc}`, rollup };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getFreePort } from '../../src/foundation/net/free-port.js';
-import { spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { spawnAztec, startLocalNetworkProcess, type AztecProcess } from '../helpers/cli.js';
 import { composeCommand, fakeDocker, parseEnvFile, runSpartan, spartanEnv, tempDir } from './helpers.js';
 
 /**
@@ -19,22 +19,7 @@ describe('the generated docker-compose command, run outside Docker', () => {
 
   beforeAll(async () => {
     work = tempDir();
-    l1Url = `http://127.0.0.1:${await getFreePort()}`;
-    const [rpc, admin] = [await getFreePort(), await getFreePort()];
-    network = spawnAztec([
-      'start',
-      '--local-network',
-      '--l1-rpc-urls',
-      l1Url,
-      '--port',
-      String(rpc),
-      '--admin-port',
-      String(admin),
-      '--host',
-      '127.0.0.1',
-    ]);
-    await network.waitFor(/Press Ctrl-C to stop/, 120_000);
-    rollup = /rollup\s+(0x[0-9a-fA-F]{40})/.exec(network.output().stdout)![1]!;
+    ({ proc: network, l1Url, rollup } = await startLocalNetworkProcess());
   }, 180_000);
 
   afterAll(async () => {
