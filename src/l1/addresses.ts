@@ -20,3 +20,17 @@ export interface L1Deployment {
   addresses: L1ContractAddresses;
   deploymentBlock: bigint;
 }
+
+/** The L1 setting (src/l1/config.ts) that carries each address; the verifier is read from the rollup instead. */
+export const ADDRESS_SETTINGS = {
+  registry: 'registryAddress',
+  rollup: 'rollupAddress',
+  inbox: 'inboxAddress',
+  outbox: 'outboxAddress',
+  stakingAsset: 'stakingAssetAddress',
+  feeAsset: 'feeAssetAddress',
+  feeJuicePortal: 'feeJuicePortalAddress',
+  governanceProposer: 'governanceProposerAddress',
+  stakingAssetHandler: 'stakingAssetHandlerAddress',
+  verifier: undefined,
+} as const satisfies Record<keyof L1ContractAddresses, string | undefined>;

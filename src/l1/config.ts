@@ -1,3 +1,4 @@
+import { ADDRESS_SETTINGS, type L1ContractAddresses } from './addresses.js';
 import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
 
 function contract(env: string, flag: string, what: string) {
@@ -145,3 +146,13 @@ export const l1ConfigMappings = defineConfigMappings({
 
 /** Typed L1 settings. */
 export type L1Config = ConfigOf<typeof l1ConfigMappings>;
+
+/** The addresses as env-style values (`ROLLUP_CONTRACT_ADDRESS: 0x…`), for network presets. */
+export function addressPresetValues(a: L1ContractAddresses): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, key] of Object.entries(ADDRESS_SETTINGS)) {
+    const env = key ? l1ConfigMappings[key].env : undefined;
+    if (env) out[env] = a[name as keyof L1ContractAddresses];
+  }
+  return out;
+}

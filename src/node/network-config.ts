@@ -6,24 +6,14 @@ import { z } from 'zod';
 import type { ConfigOrigin } from '../foundation/config/index.js';
 import { NodeError, errorMessage } from '../foundation/errors/index.js';
 import type { L1ContractAddresses } from '../l1/addresses.js';
-import { L1AddressSchema } from '../types/json.js';
+import { ADDRESS_SETTINGS } from '../l1/addresses.js';
+import { L1ContractAddressesSchema } from './api/schema.js';
 import type { AztecConfig } from './config.js';
 
 /** What a bootnode (or any node) publishes about its network at `GET /network-config`. */
 export const NetworkConfigSchema = z.strictObject({
   l1ChainId: z.number().int().positive(),
-  l1ContractAddresses: z.strictObject({
-    registry: L1AddressSchema,
-    rollup: L1AddressSchema,
-    inbox: L1AddressSchema,
-    outbox: L1AddressSchema,
-    stakingAsset: L1AddressSchema,
-    feeAsset: L1AddressSchema,
-    feeJuicePortal: L1AddressSchema,
-    governanceProposer: L1AddressSchema,
-    stakingAssetHandler: L1AddressSchema,
-    verifier: L1AddressSchema,
-  }),
+  l1ContractAddresses: L1ContractAddressesSchema,
   bootstrapNodes: z.array(z.string().startsWith('enr:')),
 });
 export type NetworkConfig = z.output<typeof NetworkConfigSchema>;
@@ -68,19 +58,6 @@ export async function fetchNetworkConfig(bootnodeUrl: string, dataDirectory?: st
 
 type Origins = Record<string, Record<string, ConfigOrigin>>;
 
-const ADDRESS_KEYS: Record<keyof L1ContractAddresses, string | undefined> = {
-  registry: 'registryAddress',
-  rollup: 'rollupAddress',
-  inbox: 'inboxAddress',
-  outbox: 'outboxAddress',
-  stakingAsset: 'stakingAssetAddress',
-  feeAsset: 'feeAssetAddress',
-  feeJuicePortal: 'feeJuicePortalAddress',
-  governanceProposer: 'governanceProposerAddress',
-  stakingAssetHandler: 'stakingAssetHandlerAddress',
-  verifier: undefined,
-};
-
 /**
  * The config with what the bootnode supplied filled in where the operator did not set a value (flag or env);
  * refuses, naming both values, when an explicit setting conflicts. Returns a new config.
@@ -99,7 +76,7 @@ export function applyNetworkConfig(config: AztecConfig, origins: Origins, remote
   };
   const sameAddress = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).toLowerCase();
   take('l1ChainId', remote.l1ChainId, (a, b) => a === b);
-  for (const [name, key] of Object.entries(ADDRESS_KEYS)) {
+  for (const [name, key] of Object.entries(ADDRESS_SETTINGS)) {
     if (key) take(key, remote.l1ContractAddresses[name as keyof L1ContractAddresses], sameAddress);
   }
   if (conflicts.length > 0) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 import { errorMessage } from '../foundation/errors/index.js';
+import { addressPresetValues } from '../l1/config.js';
 import { localNetworkAddresses } from '../l1/local-addresses.js';
 import { ConfigError, type ConfigIssue, type ConfigOrigin, type ConfigSections } from '../foundation/config/index.js';
 
@@ -16,21 +17,6 @@ export interface NetworkPreset {
   values: Record<string, string>;
   /** `built-in`, or the JSON file it was read from. */
   source: string;
-}
-
-function localAddressValues(): Record<string, string> {
-  const a = localNetworkAddresses();
-  return {
-    REGISTRY_CONTRACT_ADDRESS: a.registry,
-    ROLLUP_CONTRACT_ADDRESS: a.rollup,
-    INBOX_CONTRACT_ADDRESS: a.inbox,
-    OUTBOX_CONTRACT_ADDRESS: a.outbox,
-    FEE_JUICE_PORTAL_CONTRACT_ADDRESS: a.feeJuicePortal,
-    STAKING_ASSET_CONTRACT_ADDRESS: a.stakingAsset,
-    FEE_ASSET_CONTRACT_ADDRESS: a.feeAsset,
-    GOVERNANCE_PROPOSER_CONTRACT_ADDRESS: a.governanceProposer,
-    STAKING_ASSET_HANDLER_CONTRACT_ADDRESS: a.stakingAssetHandler,
-  };
 }
 
 /** The built-in `local` network: its own anvil L1 and short timings for development and tests. */
@@ -49,7 +35,7 @@ export const LOCAL_NETWORK: NetworkPreset = {
     AZTEC_HANDLER_MINT_INTERVAL_SECONDS: '0',
     AZTEC_EXIT_DELAY_SECONDS: '60',
     // Where `aztec start --local-network` deploys on its fresh L1 (deterministic: src/l1/local-addresses.ts).
-    ...localAddressValues(),
+    ...addressPresetValues(localNetworkAddresses()),
   },
 };
 

@@ -1,5 +1,6 @@
 import { defineConfigMappings, parsers as p } from '../../../foundation/config/index.js';
 import { NodeError, errorMessage } from '../../../foundation/errors/index.js';
+import { addressPresetValues } from '../../../l1/config.js';
 import { NetworkConfigSchema, type NetworkConfig } from '../../../node/network-config.js';
 import { configCommand, type CommandSpec } from '../../command-config.js';
 
@@ -29,21 +30,12 @@ const spec: CommandSpec<typeof mappings> = {
 
 /** A node's `/network-config` as a preset file that `--network` accepts. */
 export function presetFromNetworkConfig(name: string, n: NetworkConfig): Record<string, unknown> {
-  const a = n.l1ContractAddresses;
   return {
     name,
-    description: `Network of rollup ${a.rollup} on L1 chain ${n.l1ChainId}`,
+    description: `Network of rollup ${n.l1ContractAddresses.rollup} on L1 chain ${n.l1ChainId}`,
     values: {
       L1_CHAIN_ID: String(n.l1ChainId),
-      REGISTRY_CONTRACT_ADDRESS: a.registry,
-      ROLLUP_CONTRACT_ADDRESS: a.rollup,
-      INBOX_CONTRACT_ADDRESS: a.inbox,
-      OUTBOX_CONTRACT_ADDRESS: a.outbox,
-      FEE_JUICE_PORTAL_CONTRACT_ADDRESS: a.feeJuicePortal,
-      STAKING_ASSET_CONTRACT_ADDRESS: a.stakingAsset,
-      FEE_ASSET_CONTRACT_ADDRESS: a.feeAsset,
-      GOVERNANCE_PROPOSER_CONTRACT_ADDRESS: a.governanceProposer,
-      STAKING_ASSET_HANDLER_CONTRACT_ADDRESS: a.stakingAssetHandler,
+      ...addressPresetValues(n.l1ContractAddresses),
       // An empty preset value means "required, not known yet": leave it out when there are no bootnodes.
       ...(n.bootstrapNodes.length > 0 ? { BOOTSTRAP_NODES: n.bootstrapNodes.join(',') } : {}),
     },
