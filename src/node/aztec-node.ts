@@ -27,7 +27,8 @@ import { createWorldState } from '../world-state/index.js';
 import { createAdminApi } from './api/admin-api.js';
 import type { TxPoolReader } from './api/deps.js';
 import { createNodeApi } from './api/node-api.js';
-import { nodeAdminApiSchema, nodeApiSchema } from './api/schema.js';
+import { createP2PApi } from './api/p2p-api.js';
+import { nodeAdminApiSchema, nodeApiSchema, p2pApiSchema } from './api/schema.js';
 import { BASE_FEES } from './base-fees.js';
 import type { AztecConfig } from './config.js';
 import { networkConfigRoute, nodeRoutes } from './http-routes.js';
@@ -250,7 +251,7 @@ export async function startAztecNode(
     const server = new JsonRpcServer({
       host: config.node.host,
       port: config.node.port,
-      namespaces: [api],
+      namespaces: [api, rpcNamespace('p2p', p2pApiSchema, createP2PApi(p2p))],
       routes: {
         '/network-config': networkConfigRoute(() => ({
           l1ChainId: l1.l1ChainId,

@@ -42,6 +42,16 @@ export interface P2PServiceConfig {
   discoveryIntervalMs?: number;
 }
 
+/** A connected peer, as `p2p_getPeers` reports it. */
+export interface PeerInfo {
+  /** Its libp2p peer id. */
+  id: string;
+  /** The remote multiaddrs of its open connections. */
+  addresses: string[];
+  /** Its application score: 0 is neutral; penalties lower it; at the ban threshold it is disconnected. */
+  score: number;
+}
+
 /** What a `P2PService` uses. */
 export interface P2PServiceDeps {
   /** The tx pool: gossiped txs are validated by adding them to it; req/resp serves from it. */
@@ -122,6 +132,15 @@ export class P2PService {
   /** The peer ids of the open connections. */
   getPeers(): string[] {
     return this.node.getPeers().map(p => p.toString());
+  }
+
+  /** The open connections: each peer's id, its remote addresses, and its application score (0 is neutral). */
+  getPeerInfo(): PeerInfo[] {
+    return this.node.getPeers().map(peer => {
+      const id = peer.toString();
+      const addresses = this.node.getConnections(peer).map(c => c.remoteAddr.toString());
+      return { id, addresses, score: this.scoring.getScore(id) };
+    });
   }
 
   /** The full topic name of `type` on this network. */

@@ -118,3 +118,15 @@ export const nodeAdminApiSchema = {
   resumeSync: { params: z.tuple([]), result: z.null() },
   rollbackTo: { params: z.tuple([BlockNumberParam]), result: z.null() },
 } as const;
+
+export const PeerInfoSchema = z.strictObject({
+  id: z.string(),
+  addresses: z.array(z.string()),
+  score: z.number(),
+});
+
+/** The `p2p_` namespace: the node's view of its peers (errors with P2P disabled). */
+export const p2pApiSchema = {
+  /** The open connections: peer id, remote addresses, application score. */
+  getPeers: { params: z.tuple([]), result: z.array(PeerInfoSchema) },
+} as const;
