@@ -168,6 +168,9 @@ export class ValidatorClient {
     if ('outcome' in checked) return;
     const outcome = await this.attest(checked.proposal, checked.header, checked.digest, from);
     if (outcome.result === 'attested') this.log.info('Attested a block proposal', { ...outcome, from });
+    // Skipping is a node's normal state when it has no key or is outside the committee.
+    else if (outcome.result === 'skipped')
+      this.log.debug(`Block proposal not attested (skipped)`, { ...outcome, from });
     else this.log.warn(`Block proposal not attested (${outcome.result})`, { ...outcome, from });
     this.deps.onProposal?.(outcome);
   }
