@@ -53,7 +53,7 @@ describe('aztec start --local-network', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
-  it('runs --validators 3 as a bootnode and 3 validator processes that reach quorum over P2P; Ctrl-C stops all', async () => {
+  it('runs --validators 3 as a bootnode and 3 validator processes that reach quorum over P2P; one stopped by PID leaves the rest running; Ctrl-C stops all', async () => {
     const p = await ports();
     const p2pBase = await getFreePort();
     proc = spawnAztec(args(p, ['--validators', '3']), { P2P_PORT: String(p2pBase) });
@@ -77,6 +77,11 @@ describe('aztec start --local-network', () => {
     // Each node downloads it in its own time: wait for the first validator's node (its API is on --port).
     const node = createRpcClient(p.rpcUrl, 'node', nodeApiSchema);
     await until('block 2 on the first validator’s node', async () => (await node.getL2Tips()).latest.number >= 2);
+
+    // One validator stopped by its PID: the others keep running (and say who left).
+    process.kill(pids[3]!, 'SIGTERM');
+    await proc.waitFor(/validator-3 exited \(0\); the other members keep running/, 30_000);
+    for (const pid of [proc.child.pid!, ...pids.slice(0, 3)]) expect(isAlive(pid), `pid ${pid}`).toBe(true);
 
     expect(await proc.stop('SIGINT')).toBe(0);
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);

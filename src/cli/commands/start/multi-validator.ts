@@ -49,6 +49,26 @@ function spawnMember(name: string, args: string[], env: Record<string, string>, 
   return { child, exited, started };
 }
 
+/**
+ * Resolves, with the reason, once the network is of no more use: the bootnode exited, or every validator did. A
+ * single validator that exits (crashed, or stopped by PID to watch the others carry on) is logged and the rest keep
+ * running.
+ */
+function whileUseful(members: readonly Member[], log: Logger): Promise<string> {
+  const validators = members.filter(m => m.name !== 'bootnode');
+  let left = validators.length;
+  return new Promise(resolve => {
+    for (const m of members) {
+      void m.exited.then(code => {
+        if (m.name === 'bootnode') return resolve(`the bootnode exited (${code})`);
+        left--;
+        if (left === 0) return resolve(`every validator exited (last: ${m.name}, ${code})`);
+        log.warn(`${m.name} exited (${code}); the other members keep running`, { pid: m.child.pid, left });
+      });
+    }
+  });
+}
+
 async function stopMember(m: Member): Promise<void> {
   if (m.child.exitCode !== null || m.child.signalCode !== null) return;
   m.child.kill('SIGTERM');
@@ -143,10 +163,7 @@ export async function runMultiValidatorNetwork(config: AztecConfig, net: LocalNe
         '',
       ].join('\n'),
     );
-    const signal = await Promise.race([
-      waitForShutdownSignal(),
-      ...members.map(m => m.exited.then(code => `${m.name} exited (${code})`)),
-    ]);
+    const signal = await Promise.race([waitForShutdownSignal(), whileUseful(members, log)]);
     log.info('Stopping the local network', { reason: signal });
   } finally {
     for (const m of [...members].reverse()) await stopMember(m);
