@@ -17,8 +17,11 @@ export function parseLevelSpec(spec: string): { defaultLevel: LogLevel; override
     .split(';')
     .map(s => s.trim())
     .filter(Boolean)) {
-    const [level, modules] = part.split(':', 2).map(s => s.trim());
-    if (level === undefined || !isLogLevel(level)) {
+    // Split at the first colon only: module names have colons of their own (`debug:p2p:gossip`).
+    const colon = part.indexOf(':');
+    const level = (colon < 0 ? part : part.slice(0, colon)).trim();
+    const modules = colon < 0 ? undefined : part.slice(colon + 1).trim();
+    if (!isLogLevel(level)) {
       throw new Error(`Invalid log level "${level}" in LOG_LEVEL="${spec}"; expected one of ${LOG_LEVELS.join(', ')}`);
     }
     if (modules === undefined) {
