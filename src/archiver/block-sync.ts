@@ -38,10 +38,7 @@ export async function syncBlocks(ctx: SyncContext, head: bigint, tips: RollupTip
     const downloads = new Map<ProposedLog, Promise<Downloaded>>();
     for (const log of live) {
       if (log.blockNumber <= tips.pending && !isStored(ctx, log))
-        downloads.set(
-          log,
-          limit(() => download(ctx, log, l1Blocks)),
-        );
+        downloads.set(log, quiet(limit(() => download(ctx, log, l1Blocks))));
     }
     for (const log of live) {
       if (ctx.stopping()) break;
@@ -102,10 +99,19 @@ interface Downloaded {
 }
 
 function download(ctx: SyncContext, log: ProposedLog, l1Blocks: L1Blocks): Promise<Downloaded> {
-  const p = l1Blocks
-    .get(log)
-    .then(async l1Block => ({ published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource), l1Block }));
-  p.catch(() => {}); // awaited (and handled) in order by applyLog; do not report it as unhandled meanwhile
+  return quiet(
+    l1Blocks
+      .get(log)
+      .then(async l1Block => ({ published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource), l1Block })),
+  );
+}
+
+/**
+ * Marks a download's failure as handled: it is awaited (and its error reported) in order by `applyLog`, or not at all
+ * when the batch ends early (stop, an earlier block failing); either way it must not surface as an unhandled rejection.
+ */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
   return p;
 }
 
