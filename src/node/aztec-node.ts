@@ -17,7 +17,7 @@ import { checkL1ChainId } from '../l1/chain-check.js';
 import { createL1PublicClient, createL1WalletClient } from '../l1/clients.js';
 import { RollupAbi } from '../l1/generated/index.js';
 import { L1TxSender } from '../l1/tx-sender.js';
-import { TxPool } from '../p2p/tx-pool/index.js';
+import { L2BlockFollower, TxPool } from '../p2p/tx-pool/index.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import { ProverNode } from '../prover/prover-node.js';
@@ -34,6 +34,7 @@ import type { AztecConfig } from './config.js';
 import { networkConfigRoute, nodeRoutes } from './http-routes.js';
 import { resolveL1Addresses } from './l1-addresses.js';
 import { Lifecycle } from './lifecycle.js';
+import { NODE_STORE_NAME } from './node-store.js';
 import { startSequencer } from './sequencer-factory.js';
 
 /** Which modules `aztec start` runs in this process. */
@@ -50,6 +51,8 @@ export interface RunningNode {
   adminUrl: string;
   addresses: L1ContractAddresses;
   archiver: Archiver;
+  /** The node's metrics registry, served on `GET /metrics` (benches and tests read it directly). */
+  metrics: Registry;
   stop(): Promise<void>;
 }
 
@@ -82,7 +85,7 @@ export async function startAztecNode(
       'store',
       await openKvStore({
         ...(config.node.dataDirectory ? { dataDirectory: config.node.dataDirectory } : {}),
-        name: 'node',
+        name: NODE_STORE_NAME,
       }),
       s => s.close(),
     );
@@ -118,10 +121,14 @@ export async function startAztecNode(
       feeJuicePortal: addresses.feeJuicePortal,
     };
     const txPool = new TxPool({ ...poolCtx, store, worldState, getBaseFees: () => BASE_FEES });
-    archiver.subscribe(event => {
-      if (event.type === 'blocks-added') for (const b of event.blocks) txPool.onBlockMined(b.block);
-      if (event.type === 'chain-pruned') txPool.onUnwind(event.blockNumber);
-    });
+    // The pool follows the archiver's chain every P2P_BLOCK_CHECK_INTERVAL_MS (with or without P2P): mined txs leave
+    // it, unwound ones come back. Started before the archiver, so it sees every block the archiver adds.
+    const follower = new L2BlockFollower(
+      { intervalMs: config.p2p.blockCheckIntervalMs },
+      { source: archiver.store, listener: txPool },
+    );
+    await follower.start();
+    life.add('tx pool block follower', follower, f => f.stop());
     life.add('archiver', archiver, a => a.stop());
     await archiver.start();
 
@@ -129,6 +136,8 @@ export async function startAztecNode(
     const constants = await epochReader.constants();
     const epochCache = new EpochCache(epochReader, constants);
 
+    // One registry per node (no global one): every component registers its metrics here; `GET /metrics` serves it.
+    const metrics = new Registry();
     let p2p: P2PService | undefined;
     if (config.p2p.enabled) {
       p2p = await createP2PService(
@@ -137,17 +146,18 @@ export async function startAztecNode(
           dataDirectory: config.node.dataDirectory,
           network: { l1ChainId: BigInt(l1.l1ChainId), rollupAddress: addresses.rollup, version: rollupVersion },
         },
-        { txPool },
+        { txPool, metrics },
       );
       await p2p.start();
       life.add('p2p', p2p, p => p.stop());
     }
 
+    // Every signature of the validator key, with or without P2P, is recorded here first.
+    const protection = new SlashingProtection(store, chainIdentityRoot(l1.l1ChainId, addresses.rollup));
     // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
     let validatorClient: ValidatorClient | undefined;
     if (p2p) {
       const key = config.validator.validatorPrivateKey;
-      const protection = new SlashingProtection(store, chainIdentityRoot(l1.l1ChainId, addresses.rollup));
       validatorClient = new ValidatorClient(
         {
           p2p,
@@ -168,7 +178,6 @@ export async function startAztecNode(
       life.add('validator client', validatorClient, v => v.stop());
     }
 
-    const metrics = new Registry();
     let ready = true;
     const enr = p2p?.getEnr();
     const facts = {
@@ -183,6 +192,7 @@ export async function startAztecNode(
     if (modules.sequencer) {
       const seq = startSequencer({
         validatorClient,
+        protection,
         config,
         addresses,
         publicClient,
@@ -194,6 +204,7 @@ export async function startAztecNode(
         epochCache,
         constants,
         rollupVersion,
+        metrics,
       });
       life.add('sequencer', seq.sequencer, s => s.stop());
       sequencerControl = seq.publisher;
@@ -293,6 +304,7 @@ export async function startAztecNode(
       adminUrl: `http://${shown(config.node.adminHost)}:${adminPort}`,
       addresses,
       archiver,
+      metrics,
       stop: async () => {
         ready = false;
         await life.stopAll();

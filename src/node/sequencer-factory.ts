@@ -4,6 +4,7 @@ import type { Archiver } from '../archiver/archiver.js';
 import type { EpochCache } from '../epoch/epoch-cache.js';
 import type { RollupEpochConstants } from '../epoch/rollup-reader.js';
 import { NodeError } from '../foundation/errors/index.js';
+import type { MetricsRegistry } from '../foundation/metrics/index.js';
 import type { KvStore } from '../kv/index.js';
 import type { L1ContractAddresses } from '../l1/addresses.js';
 import { createL1WalletClient, type L1ClientOptions, type L1PublicClient } from '../l1/clients.js';
@@ -18,6 +19,7 @@ import { makeTimetable } from '../sequencer/timetable.js';
 import { l2AddressFromPrivateKey } from '../types/keys.js';
 import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
+import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
 import { BASE_FEES } from './base-fees.js';
@@ -38,6 +40,10 @@ export interface SequencerFactoryDeps {
   rollupVersion: bigint;
   /** With P2P: attestations come from the committee over gossip; without, only this node's own. */
   validatorClient: ValidatorClient | undefined;
+  /** The node's slashing protection history; the attestations signed without P2P go through it too. */
+  protection: SlashingProtection;
+  /** The node's metrics registry (proposal → quorum latency, slots given up without a quorum). */
+  metrics: MetricsRegistry;
 }
 
 /**
@@ -115,8 +121,11 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
       txs: d.txPool,
       buildBlock: build,
       attestations: d.validatorClient
-        ? new P2PAttestationSource(d.validatorClient)
-        : new LocalAttestations(validatorKey, { l1ChainId: config.l1.l1ChainId, rollup: addresses.rollup }),
+        ? new P2PAttestationSource(d.validatorClient, { metrics: d.metrics })
+        : new LocalAttestations(new ProtectedSigner(validatorKey, d.protection), {
+            l1ChainId: config.l1.l1ChainId,
+            rollup: addresses.rollup,
+          }),
       publisher,
       attester,
       baseFees: () => BASE_FEES,

@@ -1,4 +1,15 @@
-import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+import { ConfigParseError, defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+
+/** `P2P_IP`: an IP or a host name; `query` (aztec-spartan's answer) is spelled P2P_QUERY_FOR_IP=true here. */
+const p2pIp = p.makeParser(
+  { expected: p.host.expected, placeholder: p.host.placeholder, sample: p.host.sample },
+  raw => {
+    if (raw.toLowerCase() === 'query') {
+      throw new ConfigParseError('to have the node learn its IP, leave P2P_IP unset and set P2P_QUERY_FOR_IP=true');
+    }
+    return p.host(raw);
+  },
+);
 
 /** Peer-to-peer settings (the guide's "P2P Config" table). */
 export const p2pConfigMappings = defineConfigMappings({
@@ -19,10 +30,10 @@ export const p2pConfigMappings = defineConfigMappings({
   p2pIp: {
     env: 'P2P_IP',
     flag: '--p2p.p2pIp',
-    parse: p.host,
-    defaultText: 'worked out by discv5',
+    parse: p2pIp,
+    defaultText: 'none: other nodes cannot dial this one (see P2P_QUERY_FOR_IP)',
     description:
-      "The node's public IP address (or a fixed host name), announced so other nodes can connect. Set P2P_QUERY_FOR_IP behind a NAT.",
+      "The node's public IP address (or a fixed host name), announced so other nodes can connect. Behind a NAT or where the IP is not known in advance, leave it unset and set P2P_QUERY_FOR_IP=true.",
   },
   p2pPort: {
     env: 'P2P_PORT',
@@ -52,7 +63,8 @@ export const p2pConfigMappings = defineConfigMappings({
     flag: '--p2p.queryForIp',
     parse: p.boolean,
     default: false,
-    description: 'Ask an outside service for the public IP. Useful where the IP is not known in advance.',
+    description:
+      'Without P2P_IP: learn the public IP from the address discv5 peers see (several must agree), then put it in the ENR and announce it to libp2p peers. Useful behind a NAT or where the IP is not known in advance.',
   },
   maxPeers: {
     env: 'P2P_MAX_PEERS',

@@ -3,15 +3,20 @@ import './polyfill.js';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
-import { identify } from '@libp2p/identify';
+import { identify, identifyPush } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
+import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { isIP } from 'node:net';
 
 import type { PeerPrivateKey } from './peer-key.js';
 
 /** The libp2p node with the services this project uses. */
-export type P2PLibp2p = Libp2p<{ identify: ReturnType<ReturnType<typeof identify>>; pubsub: GossipSub }>;
+export type P2PLibp2p = Libp2p<{
+  identify: ReturnType<ReturnType<typeof identify>>;
+  identifyPush: ReturnType<ReturnType<typeof identifyPush>>;
+  pubsub: GossipSub;
+}>;
 
 /** A libp2p peer id. */
 export type PeerId = P2PLibp2p['peerId'];
@@ -28,6 +33,11 @@ export interface Libp2pNodeOptions {
   port: number;
   /** Public address to announce (`P2P_IP`): an IP or a host name. */
   announceHost?: string | undefined;
+  /**
+   * Without `announceHost`: the public IP learned at run time (`P2P_QUERY_FOR_IP`), read whenever the addresses are;
+   * once it returns one, it is announced in place of the listen addresses.
+   */
+  learnedHost?: () => string | undefined;
   /** Most connections kept open (`P2P_MAX_PEERS`). */
   maxPeers: number;
   /** Whether a peer is banned: banned peers are neither dialled nor accepted. */
@@ -40,15 +50,22 @@ export function tcpMultiaddr(host: string, port: number): string {
   return `/${proto}/${host}/tcp/${port}`;
 }
 
-/** Builds (does not start) a libp2p node: TCP, noise, yamux, identify and gossipsub. */
+/** Builds (does not start) a libp2p node: TCP, noise, yamux, identify (and push) and gossipsub. */
 export async function createP2PLibp2p(opts: Libp2pNodeOptions): Promise<P2PLibp2p> {
   const banned = (peer: PeerId) => opts.isBanned(peer.toString());
-  return createLibp2p({
+  const node: P2PLibp2p = await createLibp2p({
     start: false,
     privateKey: opts.privateKey,
     addresses: {
       listen: [tcpMultiaddr(opts.listenAddress, opts.port)],
       announce: opts.announceHost !== undefined ? [tcpMultiaddr(opts.announceHost, opts.port)] : [],
+      // Called on every read of the node's addresses (identify, getMultiaddrs), so a learned IP shows at once.
+      announceFilter: addrs => {
+        const host = opts.announceHost === undefined ? opts.learnedHost?.() : undefined;
+        return host === undefined
+          ? addrs
+          : [multiaddr(`${tcpMultiaddr(host, opts.port)}/p2p/${node.peerId.toString()}`)];
+      },
     },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -63,6 +80,8 @@ export async function createP2PLibp2p(opts: Libp2pNodeOptions): Promise<P2PLibp2
     },
     services: {
       identify: identify(),
+      // Tells connected peers when this node's addresses change (e.g. the IP learned with P2P_QUERY_FOR_IP).
+      identifyPush: identifyPush(),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
@@ -71,4 +90,5 @@ export async function createP2PLibp2p(opts: Libp2pNodeOptions): Promise<P2PLibp2
       }),
     },
   });
+  return node;
 }

@@ -2,10 +2,11 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { Hex } from 'viem';
 
 import { createLogger } from '../foundation/log/index.js';
+import { gauge, type MetricsRegistry } from '../foundation/metrics/index.js';
 import { encodeTx, frToHex, txHash, type Fr, type Tx } from '../types/index.js';
 import { DiscoveryService } from './discovery.js';
 import { Gossip, type TopicHandler, type TopicValidator } from './gossip.js';
-import { createP2PLibp2p, type P2PLibp2p, type PeerId } from './libp2p-node.js';
+import { createP2PLibp2p, tcpMultiaddr, type P2PLibp2p, type PeerId } from './libp2p-node.js';
 import { peerPrivateKeyFromHex } from './peer-key.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerScoring, type PeerScoringOptions } from './peer-scoring.js';
@@ -26,6 +27,10 @@ export interface P2PServiceConfig {
   p2pPort: number;
   /** `P2P_IP`: announced when set. */
   p2pIp?: string | undefined;
+  /** `P2P_QUERY_FOR_IP`: without `p2pIp`, learn the public IP from discv5 peers, then put it in the ENR and announce it. */
+  queryForIp?: boolean | undefined;
+  /** With `queryForIp`: distinct peers that must report the same address (default 3; 1 suits a test network). */
+  addrVotesToUpdateEnr?: number;
   /** `P2P_MAX_PEERS`. */
   maxPeers: number;
   /** Peer scoring settings (defaults suit production). */
@@ -56,6 +61,8 @@ export interface PeerInfo {
 export interface P2PServiceDeps {
   /** The tx pool: gossiped txs are validated by adding them to it; req/resp serves from it. */
   txPool?: P2PTxPool;
+  /** Where the p2p metrics are registered (the node's registry, served on `/metrics`); a private one when absent. */
+  metrics?: MetricsRegistry;
 }
 
 const log = createLogger('p2p');
@@ -80,9 +87,20 @@ export class P2PService {
     /** The underlying libp2p node (for tests and diagnostics). */
     readonly node: P2PLibp2p,
     scoring: PeerScoring,
+    /** The public IP discovery learned (`P2P_QUERY_FOR_IP`); libp2p announces it once set. */
+    private readonly learned: { ip?: string },
   ) {
     this.scoring = scoring;
-    this.gossip = new Gossip(node, scoring);
+    this.gossip = new Gossip(node, scoring, deps.metrics);
+    if (deps.metrics) {
+      gauge(deps.metrics, {
+        name: 'aztec_p2p_connected_peers',
+        help: 'Peers with an open libp2p connection',
+        collect() {
+          this.set(node.getPeers().length);
+        },
+      });
+    }
     this.reqResp = new TxReqResp({
       node,
       protocol: reqRespProtocol(config.network, 'tx'),
@@ -94,12 +112,15 @@ export class P2PService {
       this.discovery = new DiscoveryService({
         privateKey: config.privateKey,
         p2pIp: config.p2pIp,
+        queryForIp: config.queryForIp,
         p2pPort: config.p2pPort,
         listenAddress: config.listenAddress,
         udpListenAddress: config.udpListenAddress,
         bootstrapNodes: config.bootstrapNodes ?? [],
         ...(config.discoveryIntervalMs !== undefined ? { lookupIntervalMs: config.discoveryIntervalMs } : {}),
+        ...(config.addrVotesToUpdateEnr !== undefined ? { addrVotesToUpdateEnr: config.addrVotesToUpdateEnr } : {}),
       });
+      this.discovery.onAddress(address => this.announce(address.ip));
     }
     const peers = new PeerManager(node, scoring, config.maxPeers);
     if (this.discovery) peers.watch(this.discovery);
@@ -108,15 +129,17 @@ export class P2PService {
   /** Builds the service (nothing listens until `start()`). */
   static async create(config: P2PServiceConfig, deps: P2PServiceDeps = {}): Promise<P2PService> {
     const scoring = new PeerScoring(config.scoring);
+    const learned: { ip?: string } = {};
     const node = await createP2PLibp2p({
       privateKey: peerPrivateKeyFromHex(config.privateKey),
       listenAddress: config.listenAddress,
       port: config.p2pPort,
       announceHost: config.p2pIp,
+      learnedHost: () => learned.ip,
       maxPeers: config.maxPeers,
       isBanned: peer => scoring.isBanned(peer),
     });
-    return new P2PService(config, deps, node, scoring);
+    return new P2PService(config, deps, node, scoring, learned);
   }
 
   /** This node's peer id. */
@@ -204,6 +227,20 @@ export class P2PService {
     const target = this.node.getPeers().find(p => p.toString() === peer);
     if (!target) throw new Error(`not connected to peer ${peer}`);
     return this.reqResp.requestTxs(target, hashes);
+  }
+
+  /**
+   * Announces the IP discovery learned: libp2p's addresses (what identify tells peers) switch to it, and the self
+   * record update makes identify push it to the connected peers.
+   */
+  private announce(ip: string): void {
+    if (ip === this.learned.ip) return;
+    this.learned.ip = ip;
+    const address = tcpMultiaddr(ip, this.config.p2pPort);
+    this.node.peerStore
+      .patch(this.node.peerId, { multiaddrs: [multiaddr(address)] })
+      .catch((err: unknown) => log.warn('Could not record the learned address', { address, err }));
+    log.info('Announcing the learned public address to libp2p peers', { addresses: this.getMultiaddrs() });
   }
 
   /** This node's ENR (`enr:…`), when discovery runs. */

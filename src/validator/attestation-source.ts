@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { counter, histogram, Registry, type MetricsRegistry } from '../foundation/metrics/index.js';
 import type { Attestation } from '../l1/proposal-digest.js';
 import type { AttestationSource, BuiltBlock } from '../sequencer/deps.js';
 import { encodeHeader, headerHash, txHash } from '../types/index.js';
@@ -10,6 +11,21 @@ import type { ValidatorClient } from './validator-client.js';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** How long a quorum takes and how often it does not come, for the proposer's `/metrics`. */
+function attestationMetrics(registry: MetricsRegistry) {
+  return {
+    quorumSeconds: histogram(registry, {
+      name: 'aztec_sequencer_proposal_quorum_seconds',
+      help: 'Seconds from gossiping our block proposal to holding a quorum of committee attestations',
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6],
+    }),
+    slotsWithoutQuorum: counter(registry, {
+      name: 'aztec_sequencer_slots_without_quorum_total',
+      help: 'Slots this proposer gave up because too few committee members attested in time',
+    }),
+  };
+}
+
 /**
  * The sequencer's `AttestationSource` over P2P: signs its own attestation and the proposal (both through slashing
  * protection), gossips the proposal, then polls the validator client's attestation pool every
@@ -18,12 +34,15 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  */
 export class P2PAttestationSource implements AttestationSource {
   private readonly log: Logger;
+  private readonly metrics: ReturnType<typeof attestationMetrics>;
 
+  /** `metrics`: where the latency histogram and the no-quorum counter go (the node's registry; private if absent). */
   constructor(
     private readonly client: ValidatorClient,
-    logger?: Logger,
+    opts: { logger?: Logger; metrics?: MetricsRegistry } = {},
   ) {
-    this.log = logger ?? createLogger('validator');
+    this.log = opts.logger ?? createLogger('validator');
+    this.metrics = attestationMetrics(opts.metrics ?? new Registry());
   }
 
   async collect(args: {
@@ -65,6 +84,7 @@ export class P2PAttestationSource implements AttestationSource {
       txHashes: built.included.map(tx => txHash(tx)),
       signature,
     };
+    const gossipedAt = performance.now();
     const peers = await p2p.publish('block_proposal', encodeBlockProposal(proposal)).catch((err: unknown) => {
       this.log.warn('Could not gossip the block proposal', { slot, err });
       return 0;
@@ -84,10 +104,18 @@ export class P2PAttestationSource implements AttestationSource {
         used.add(key);
       }
       if (ordered.length >= quorum) {
-        this.log.info('Collected attestations', { slot, attestations: ordered.length, quorum });
+        const ms = performance.now() - gossipedAt;
+        this.metrics.quorumSeconds.observe(ms / 1000);
+        this.log.info('Collected attestations', {
+          slot,
+          attestations: ordered.length,
+          quorum,
+          quorumMs: Math.round(ms),
+        });
         return { attestations: ordered };
       }
       if (Date.now() + interval > until) {
+        this.metrics.slotsWithoutQuorum.inc();
         return {
           reason:
             `not enough attestations: ${ordered.length} of ${committee.length} committee members attested, ` +

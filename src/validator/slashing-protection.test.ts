@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openKvStore, type KvStore } from '../kv/index.js';
 import { recoverAttester } from '../l1/proposal-digest.js';
 import { ValidatorError } from './errors.js';
-import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
+import { chainIdentityRoot, parseInterchange, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
 
 const ROOT = chainIdentityRoot(31337, '0x00000000000000000000000000000000000a11ce');
 const digest = (n: number): Hex => keccak256(toHex(n));
@@ -101,5 +101,47 @@ describe('SlashingProtection', () => {
     };
     expect(() => c.importInterchange(other)).toThrow(expect.objectContaining({ code: 'BAD_INTERCHANGE' }));
     expect(() => c.importInterchange({ data: 1 })).toThrow(expect.objectContaining({ code: 'BAD_INTERCHANGE' }));
+  });
+
+  it('refuses malformed documents with BAD_INTERCHANGE (never a TypeError) and self-conflicting ones whole', async () => {
+    const p = new SlashingProtection(await open(), ROOT);
+    const meta = { interchange_format_version: '5', genesis_validators_root: ROOT };
+    const pubkey = privateKeyToAddress(generatePrivateKey());
+    const malformed: [unknown, string][] = [
+      [null, 'not an interchange document'],
+      [{ metadata: null, data: [] }, 'not an interchange document'],
+      [{ metadata: { ...meta, interchange_format_version: 5 }, data: [] }, 'interchange_format_version'],
+      [{ metadata: { genesis_validators_root: ROOT, interchange_format_version: '5' }, data: [null] }, 'bad pubkey'],
+      [{ metadata: meta, data: [{ pubkey: '0x12' }] }, 'bad pubkey'],
+      [{ metadata: meta, data: [{ pubkey, signed_blocks: {} }] }, 'signed_blocks'],
+      [{ metadata: meta, data: [{ pubkey, signed_blocks: [null] }] }, 'signed_blocks'],
+      [{ metadata: meta, data: [{ pubkey, signed_attestations: [{ slot: 3, signing_root: digest(1) }] }] }, 'slot'],
+      [{ metadata: meta, data: [{ pubkey, signed_attestations: [{ slot: '3', signing_root: '0x12' }] }] }, 'root'],
+    ];
+    for (const [doc, why] of malformed) {
+      expect(() => p.importInterchange(doc)).toThrow(
+        expect.objectContaining({ code: 'BAD_INTERCHANGE', message: expect.stringContaining(why) as unknown }),
+      );
+    }
+    const foreign = { metadata: { ...meta, genesis_validators_root: digest(7) }, data: [] };
+    expect(() => parseInterchange(foreign, ROOT)).toThrow(
+      expect.objectContaining({ context: { genesisValidatorsRoot: digest(7), expected: ROOT } }),
+    );
+
+    const twice = {
+      metadata: meta,
+      data: [
+        { pubkey, signed_blocks: [{ slot: '4', signing_root: digest(1) }] },
+        { pubkey, signed_blocks: [{ slot: '4', signing_root: digest(2) }] },
+      ],
+    };
+    expect(() => p.importInterchange(twice)).toThrow(
+      expect.objectContaining({
+        code: 'INTERCHANGE_CONFLICT',
+        message: expect.stringContaining('earlier in the document') as unknown,
+      }),
+    );
+    expect(p.get('block', pubkey, 4n)).toBeUndefined();
+    expect(p.exportInterchange().data).toEqual([]);
   });
 });

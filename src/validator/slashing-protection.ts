@@ -101,52 +101,78 @@ export class SlashingProtection {
   importInterchange(doc: unknown): number {
     const records = parseInterchange(doc, this.chainRoot);
     return this.store.transactionSync(() => {
-      let added = 0;
+      const fromFile = new Set<string>();
       for (const { kind, signer, slot, digest } of records) {
         const key: Key = [kind, signer.toLowerCase(), slotKey(slot)];
         const existing = this.map.get(key);
         if (existing !== undefined && existing !== digest) {
-          throw new ValidatorError('INTERCHANGE_CONFLICT', `${kind} of ${signer} at slot ${slot} conflicts`, {
-            existing,
-            imported: digest,
-          });
+          const where = fromFile.has(key.join()) ? 'earlier in the document' : 'in the stored history';
+          throw new ValidatorError(
+            'INTERCHANGE_CONFLICT',
+            `the ${kind} of ${signer} at slot ${slot} is ${digest} in the document but ${existing} ${where}`,
+            { kind, signer, slot, existing, imported: digest },
+          );
         }
         if (existing === undefined) {
           this.map.set(key, digest);
-          added++;
+          fromFile.add(key.join());
         }
       }
-      return added;
+      return fromFile.size;
     });
   }
 }
 
-function bad(message: string): never {
-  throw new ValidatorError('BAD_INTERCHANGE', message);
+function bad(message: string, context: Record<string, unknown> = {}): never {
+  throw new ValidatorError('BAD_INTERCHANGE', message, context);
 }
 
-function parseInterchange(doc: unknown, chainRoot: Hex) {
-  const d = doc as Partial<SlashingProtectionInterchange> | null;
-  if (typeof d !== 'object' || d === null || typeof d.metadata !== 'object' || !Array.isArray(d.data)) {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** One record of an interchange document, checked and normalised (lower-case digest). */
+export interface InterchangeEntry {
+  kind: SigningKind;
+  signer: Address;
+  slot: bigint;
+  digest: Hex;
+}
+
+/**
+ * Checks an interchange document without touching any store: throws `BAD_INTERCHANGE` naming the first problem
+ * (not a document, unsupported version, another chain's `genesis_validators_root` (its context then has
+ * `expected`), a bad pubkey, slot or signing_root). Returns its records.
+ */
+export function parseInterchange(doc: unknown, chainRoot: Hex): InterchangeEntry[] {
+  if (!isObject(doc) || !isObject(doc['metadata']) || !Array.isArray(doc['data'])) {
     bad('not an interchange document (metadata and data expected)');
   }
-  if (d.metadata.interchange_format_version !== '5') bad('unsupported interchange_format_version (5 expected)');
-  if (String(d.metadata.genesis_validators_root).toLowerCase() !== chainRoot.toLowerCase()) {
-    bad(`genesis_validators_root ${String(d.metadata.genesis_validators_root)} is not this chain's (${chainRoot})`);
+  const metadata = doc['metadata'];
+  if (metadata['interchange_format_version'] !== '5') bad('unsupported interchange_format_version ("5" expected)');
+  const root = metadata['genesis_validators_root'];
+  if (typeof root !== 'string' || root.toLowerCase() !== chainRoot.toLowerCase()) {
+    bad(`genesis_validators_root ${String(root)} is not this chain's (${chainRoot})`, {
+      genesisValidatorsRoot: root,
+      expected: chainRoot,
+    });
   }
-  const out: { kind: SigningKind; signer: Address; slot: bigint; digest: Hex }[] = [];
-  for (const entry of d.data) {
-    if (typeof entry !== 'object' || !isAddress(entry.pubkey, { strict: false })) bad('bad pubkey');
+  const out: InterchangeEntry[] = [];
+  for (const entry of doc['data'] as unknown[]) {
+    if (!isObject(entry) || typeof entry['pubkey'] !== 'string' || !isAddress(entry['pubkey'], { strict: false })) {
+      bad(`bad pubkey ${isObject(entry) ? String(entry['pubkey']) : String(entry)}`);
+    }
+    const signer = getAddress(entry['pubkey']);
     const lists: [SigningKind, unknown][] = [
-      ['block', entry.signed_blocks ?? []],
-      ['attestation', entry.signed_attestations ?? []],
+      ['block', entry['signed_blocks'] ?? []],
+      ['attestation', entry['signed_attestations'] ?? []],
     ];
     for (const [kind, list] of lists) {
-      if (!Array.isArray(list)) bad(`signed_${kind}s must be an array`);
-      for (const rec of list as Partial<InterchangeRecord>[]) {
-        if (typeof rec.slot !== 'string' || !/^[0-9]{1,20}$/.test(rec.slot)) bad(`bad slot ${String(rec.slot)}`);
-        if (!isHex(rec.signing_root) || rec.signing_root.length !== 66) bad(`bad signing_root at slot ${rec.slot}`);
-        out.push({ kind, signer: entry.pubkey, slot: BigInt(rec.slot), digest: rec.signing_root.toLowerCase() as Hex });
+      if (!Array.isArray(list)) bad(`signed_${kind}s of ${signer} must be an array`);
+      for (const rec of list as unknown[]) {
+        if (!isObject(rec)) bad(`bad signed_${kind}s record of ${signer}`);
+        const { slot, signing_root: root } = rec;
+        if (typeof slot !== 'string' || !/^[0-9]{1,20}$/.test(slot)) bad(`bad slot ${String(slot)} of ${signer}`);
+        if (!isHex(root) || root.length !== 66) bad(`bad signing_root at slot ${slot} of ${signer}`);
+        out.push({ kind, signer, slot: BigInt(slot), digest: root.toLowerCase() as Hex });
       }
     }
   }

@@ -6,6 +6,7 @@ import { networkConfigCommand } from './node/network-config.js';
 import { generateP2pPrivateKeyCommand } from './p2p/generate-p2p-private-key.js';
 import { sendTxsCommand } from './node/send-txs.js';
 import { startCommand } from './start/index.js';
+import { exportSlashingProtectionCommand, importSlashingProtectionCommand } from './validator/slashing-protection.js';
 
 /** Every `aztec` subcommand, in the order `aztec --help` lists them. Add yours here. */
 export const commands: CliCommand[] = [
@@ -16,4 +17,6 @@ export const commands: CliCommand[] = [
   deployL1ContractsCommand,
   addL1ValidatorCommand,
   generateP2pPrivateKeyCommand,
+  exportSlashingProtectionCommand,
+  importSlashingProtectionCommand,
 ];

@@ -1,2 +1,3 @@
+export * from './block-follower.js';
 export * from './tx-pool.js';
 export * from './validation.js';
