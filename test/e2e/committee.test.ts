@@ -47,7 +47,7 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
   const lines: SeqLine[] = [];
 
   const p2pFor =
-    (opts: { key: `0x${string}` | undefined; port: number; dataDirectory: string; prover?: boolean }) =>
+    (opts: { key: `0x${string}` | undefined; port: number; dataDirectory: string }) =>
     (c: AztecConfig): AztecConfig => ({
       ...c,
       node: { ...c.node, dataDirectory: opts.dataDirectory },
