@@ -48,6 +48,12 @@ export function localL1Port(l1: L1Config): number {
  * Starts anvil on the configured loopback port, deploys the contracts with the preset's constants (instantly,
  * mining a block per transaction), stakes `validators` genesis validators (anvil accounts 1..N), then switches
  * the L1 to a block every ETHEREUM_SLOT_DURATION seconds.
+ *
+ * Deviation from the committee issue ("registers N validators through the handler"): the validators are staked as
+ * the genesis set (`Rollup.initialiseValidatorSet`), not through the StakingAssetHandler. A validator that joins
+ * later sits out until the validator-set snapshot and the sampling seed catch up (two epochs), so a local network
+ * registered through the handler would produce no block for its first two epochs. Joining through the handler is
+ * what `aztec add-l1-validator` does, and its e2e covers it.
  */
 export async function startLocalNetwork(
   l1: L1Config,
