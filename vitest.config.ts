@@ -1,13 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests whose assertions depend on every slot being met (a committee re-executing and attesting within 8 s slots):
+ * they run after the rest, alone, so the other tests' anvils and nodes do not take their two cores.
+ */
+const ALONE = ['test/e2e/committee.test.ts'];
+
+const shared = {
+  // Integration tests start real anvil processes; keep them from fighting over two cores.
+  pool: 'forks',
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Integration tests start real anvil processes; keep them from fighting over two cores.
-    pool: 'forks',
-    maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'main',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ALONE,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: { ...shared, name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

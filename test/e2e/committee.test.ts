@@ -131,8 +131,8 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
     await until(
       'the observer to connect to all four validators',
       async () => {
-        const ports = (await p2p.getPeers()).flatMap(p => p.addresses.map(a => Number(a.split('/')[4])));
-        return validatorPorts.every(port => ports.includes(port));
+        const connected = new Set((await p2p.getPeers()).map(p => p.id));
+        return validatorPeerIds.every(id => connected.has(id));
       },
       60_000,
     );
@@ -186,9 +186,9 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
       validators[i] = undefined;
     };
     /** The first block whose slot is after the current tip's, i.e. proposed after this call. */
-    const nextBlock = async (what: string) => {
+    const nextBlock = async (what: string, withinSlots = 6) => {
       const after = slotOf(tip());
-      await until(what, () => slotOf(tip()) > after, 6 * 8_000);
+      await until(what, () => slotOf(tip()) > after, withinSlots * 8_000);
       return tip();
     };
 
@@ -202,11 +202,15 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
     const seen = lines.length;
     const noQuorum = () =>
       lines.slice(seen).filter(l => l.msg.startsWith('Skipped slot') && /not enough attestations/.test(l.reason ?? ''));
+    // Validators 1 and 2 propose about half the slots; 16 slots without one of theirs is a 1-in-65536 chance.
     await until(
-      'two proposers to give up their slots for lack of attestations',
-      () => noQuorum().length >= 2,
-      8 * 8_000,
-    );
+      'a proposer to give up its slot for lack of attestations',
+      () => noQuorum().length >= 1,
+      16 * 8_000,
+    ).catch((err: unknown) => {
+      const said = lines.slice(seen).map(l => `${l.msg} ${l.reason ?? ''}`);
+      throw new Error(`${String(err)}; the sequencers said: ${said.join(' | ')}`);
+    });
     const [first] = noQuorum();
     expect(first!.reason).toMatch(/2 of 4 committee members attested, 3 needed/);
     const firstSkipped = BigInt(/Skipped slot (\d+)/.exec(first!.msg)![1]!);
@@ -221,8 +225,8 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
     expect(slotOf(pending)).toBeLessThan(firstSkipped);
 
     await startValidator(2);
-    const resumed = await nextBlock('a block after validator 3 returned');
+    const resumed = await nextBlock('a block after validator 3 returned', 12);
     expect(slotOf(resumed)).toBeGreaterThan(firstSkipped);
     expect(attestationsOf(resumed)).toBeGreaterThanOrEqual(QUORUM);
-  }, 300_000);
+  }, 400_000);
 });
