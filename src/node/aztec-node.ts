@@ -145,8 +145,9 @@ export async function startAztecNode(
           config: config.p2p,
           dataDirectory: config.node.dataDirectory,
           network: { l1ChainId: BigInt(l1.l1ChainId), rollupAddress: addresses.rollup, version: rollupVersion },
+          nodeVersion: NODE_VERSION,
         },
-        { txPool, metrics },
+        { txPool, chain: archiver.store, metrics },
       );
       await p2p.start();
       life.add('p2p', p2p, p => p.stop());

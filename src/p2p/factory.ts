@@ -10,6 +10,8 @@ export interface P2PFactoryInput {
   /** `DATA_DIRECTORY`: where the p2p key file lives (absent: a new in-memory key). */
   dataDirectory?: string | undefined;
   network: NetworkIdentity;
+  /** The node software version peers see in `status`. */
+  nodeVersion?: string;
 }
 
 /** Builds a `P2PService` from the resolved settings (the key from `PEER_ID_PRIVATE_KEY` or the key file). */
@@ -29,6 +31,7 @@ export function createP2PService(input: P2PFactoryInput, deps: P2PServiceDeps): 
       maxPeers: config.maxPeers,
       bootstrapNodes: config.bootstrapNodes,
       udpListenAddress: config.udpListenAddress,
+      ...(input.nodeVersion !== undefined ? { nodeVersion: input.nodeVersion } : {}),
     },
     deps,
   );

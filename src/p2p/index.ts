@@ -6,7 +6,7 @@ export * from './gossip.js';
 export * from './peer-key.js';
 export * from './peer-scoring.js';
 export * from './rate-limiter.js';
-export * from './reqresp.js';
+export * from './reqresp/index.js';
 export * from './service.js';
 export * from './topics.js';
 export * from './tx-gossip.js';

@@ -3,16 +3,31 @@ import type { Hex } from 'viem';
 
 import { createLogger } from '../foundation/log/index.js';
 import { gauge, type MetricsRegistry } from '../foundation/metrics/index.js';
-import { encodeTx, frToHex, txHash, type Fr, type Tx } from '../types/index.js';
+import { encodeTx, frToHex, txHash, type Fr, type L2Block, type Tx } from '../types/index.js';
 import { DiscoveryService } from './discovery.js';
 import { Gossip, type TopicHandler, type TopicValidator } from './gossip.js';
 import { createP2PLibp2p, tcpMultiaddr, type P2PLibp2p, type PeerId } from './libp2p-node.js';
 import { peerPrivateKeyFromHex } from './peer-key.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerScoring, type PeerScoringOptions } from './peer-scoring.js';
+import { PeerStatusTracker, type PeerStatusInfo } from './peer-status.js';
 import type { RateLimit } from './rate-limiter.js';
-import { TxReqResp } from './reqresp.js';
-import { reqRespProtocol, topicName, TopicType, type NetworkIdentity } from './topics.js';
+import {
+  BLOCK_PROTOCOL,
+  blockHandler,
+  ReqResp,
+  requestBlock,
+  requestStatus,
+  requestTxs,
+  STATUS_PROTOCOL,
+  statusHandler,
+  TX_PROTOCOL,
+  txHandler,
+  type BlockSource,
+  type ChainStatus,
+  type ChainStatusSource,
+} from './reqresp/index.js';
+import { topicName, TopicType, type NetworkIdentity } from './topics.js';
 import { txTopicValidator, type P2PTxPool } from './tx-gossip.js';
 
 /** Settings of a `P2PService` (from `P2PConfig`, the network, and the resolved key). */
@@ -35,8 +50,12 @@ export interface P2PServiceConfig {
   maxPeers: number;
   /** Peer scoring settings (defaults suit production). */
   scoring?: PeerScoringOptions;
-  /** Per-peer req/resp rate limit (default 10 per second). */
+  /** Per-peer req/resp rate limit of each protocol (default 10 per second). */
   reqRespRateLimit?: RateLimit;
+  /** How long a req/resp request may take, dial to last byte (default 10 s). */
+  reqRespTimeoutMs?: number;
+  /** The node software version the `status` protocol reports (default `unknown`; at most 64 bytes). */
+  nodeVersion?: string;
   /** Whether to run discv5 and dial what it finds (default true). */
   discovery?: boolean;
   /** `BOOTSTRAP_NODES`: ENRs discovery starts from. */
@@ -55,12 +74,19 @@ export interface PeerInfo {
   addresses: string[];
   /** Its application score: 0 is neutral; penalties lower it; at the ban threshold it is disconnected. */
   score: number;
+  /** The chain status it reported when it connected (absent when it did not answer). */
+  status?: PeerStatusInfo;
 }
+
+/** The chain `block` and `status` req/resp serve (the archiver's store fits). */
+export type P2PChainSource = BlockSource & ChainStatusSource;
 
 /** What a `P2PService` uses. */
 export interface P2PServiceDeps {
   /** The tx pool: gossiped txs are validated by adding them to it; req/resp serves from it. */
   txPool?: P2PTxPool;
+  /** The chain: `block` and `status` req/resp serve from it (not served when absent). */
+  chain?: P2PChainSource;
   /** Where the p2p metrics are registered (the node's registry, served on `/metrics`); a private one when absent. */
   metrics?: MetricsRegistry;
 }
@@ -69,14 +95,16 @@ const log = createLogger('p2p');
 
 /**
  * The node's libp2p host: gossip topics versioned by network (tx, block proposal, attestation) with validators that
- * run before forwarding, peer scoring with bans, and the txs-by-hash req/resp protocol. Discovery dials through
- * `dial`. Build with `P2PService.create`, then `start()`/`stop()`.
+ * run before forwarding, peer scoring with bans, and req/resp (txs by hash, block by number, chain status; each new
+ * peer is asked its status once). Discovery dials through `dial`. Build with `P2PService.create`, then
+ * `start()`/`stop()`.
  */
 export class P2PService {
   /** Peer scores and bans. */
   readonly scoring: PeerScoring;
   private readonly gossip: Gossip;
-  private readonly reqResp: TxReqResp;
+  private readonly reqResp: ReqResp;
+  private readonly peerStatus: PeerStatusTracker;
   /** discv5, when enabled. */
   readonly discovery: DiscoveryService | undefined;
   private started = false;
@@ -101,13 +129,22 @@ export class P2PService {
         },
       });
     }
-    this.reqResp = new TxReqResp({
+    this.reqResp = new ReqResp({
       node,
-      protocol: reqRespProtocol(config.network, 'tx'),
-      getTx: hash => deps.txPool?.getTxByHash(hash),
+      network: config.network,
       penalize: (peer, code) => this.gossip.penalize(peer, code),
       ...(config.reqRespRateLimit ? { rateLimit: config.reqRespRateLimit } : {}),
+      ...(config.reqRespTimeoutMs !== undefined ? { timeoutMs: config.reqRespTimeoutMs } : {}),
     });
+    this.reqResp.handle(
+      TX_PROTOCOL,
+      txHandler(hash => deps.txPool?.getTxByHash(hash)),
+    );
+    if (deps.chain) {
+      this.reqResp.handle(BLOCK_PROTOCOL, blockHandler(deps.chain));
+      this.reqResp.handle(STATUS_PROTOCOL, statusHandler(deps.chain, config.nodeVersion ?? 'unknown'));
+    }
+    this.peerStatus = new PeerStatusTracker(node, peer => requestStatus(this.reqResp, peer));
     if (config.discovery ?? true) {
       this.discovery = new DiscoveryService({
         privateKey: config.privateKey,
@@ -157,12 +194,16 @@ export class P2PService {
     return this.node.getPeers().map(p => p.toString());
   }
 
-  /** The open connections: each peer's id, its remote addresses, and its application score (0 is neutral). */
+  /**
+   * The open connections: each peer's id, its remote addresses, its application score (0 is neutral) and the chain
+   * status it reported when it connected.
+   */
   getPeerInfo(): PeerInfo[] {
     return this.node.getPeers().map(peer => {
       const id = peer.toString();
       const addresses = this.node.getConnections(peer).map(c => c.remoteAddr.toString());
-      return { id, addresses, score: this.scoring.getScore(id) };
+      const status = this.peerStatus.get(id);
+      return { id, addresses, score: this.scoring.getScore(id), ...(status ? { status } : {}) };
     });
   }
 
@@ -222,11 +263,29 @@ export class P2PService {
     await this.node.dial(multiaddr(address));
   }
 
-  /** Asks `peer` (a peer id string of a connected peer) for txs by hash over req/resp. */
+  /** Asks `peer` (a peer id string of a connected peer) for txs by hash (1 to 64) over req/resp. */
   async requestTxsByHash(peer: string, hashes: readonly Fr[]): Promise<Tx[]> {
+    return requestTxs(this.reqResp, this.connectedPeer(peer), hashes);
+  }
+
+  /**
+   * Asks `peer` for block `n` over req/resp; undefined when it has none. The block is checked to be block `n` and,
+   * given `archiveRoot` (the archive root after block `n`, e.g. from L1), to claim that root; a peer failing the
+   * checks is penalized and the call throws.
+   */
+  async requestBlock(peer: string, n: bigint, archiveRoot?: Fr): Promise<L2Block | undefined> {
+    return requestBlock(this.reqResp, this.connectedPeer(peer), n, archiveRoot);
+  }
+
+  /** Asks `peer` for its chain status (latest block and archive root, proven block, node version) over req/resp. */
+  async requestStatus(peer: string): Promise<ChainStatus> {
+    return requestStatus(this.reqResp, this.connectedPeer(peer));
+  }
+
+  private connectedPeer(peer: string): PeerId {
     const target = this.node.getPeers().find(p => p.toString() === peer);
     if (!target) throw new Error(`not connected to peer ${peer}`);
-    return this.reqResp.requestTxs(target, hashes);
+    return target;
   }
 
   /**

@@ -119,14 +119,23 @@ export const nodeAdminApiSchema = {
   rollbackTo: { params: z.tuple([BlockNumberParam]), result: z.null() },
 } as const;
 
+/** A peer's chain status, as it reported it (over `status` req/resp) when it connected. */
+export const PeerStatusSchema = z.strictObject({
+  latestBlockNumber: z.number().int().min(0),
+  latestArchiveRoot: FrSchema,
+  provenBlockNumber: z.number().int().min(0),
+  nodeVersion: z.string(),
+});
+
 export const PeerInfoSchema = z.strictObject({
   id: z.string(),
   addresses: z.array(z.string()),
   score: z.number(),
+  status: PeerStatusSchema.optional(),
 });
 
 /** The `p2p_` namespace: the node's view of its peers (errors with P2P disabled). */
 export const p2pApiSchema = {
-  /** The open connections: peer id, remote addresses, application score. */
+  /** The open connections: peer id, remote addresses, application score, and the chain status it reported. */
   getPeers: { params: z.tuple([]), result: z.array(PeerInfoSchema) },
 } as const;

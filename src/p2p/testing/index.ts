@@ -10,8 +10,10 @@ import {
   type TestWorld,
 } from '../../sequencer/testing/index.js';
 import { generatePeerPrivateKeyHex } from '../peer-key.js';
-import { P2PService, type P2PServiceConfig } from '../service.js';
+import { P2PService, type P2PServiceConfig, type P2PServiceDeps } from '../service.js';
 import type { NetworkIdentity } from '../topics.js';
+
+export * from './chain.js';
 
 /** The network the test nodes join unless told otherwise. */
 export const TEST_NETWORK: NetworkIdentity = {
@@ -29,8 +31,11 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
-/** Starts a p2p node on 127.0.0.1 with a funded (Alice) world and a tx pool. */
-export async function startTestNode(over: Partial<P2PServiceConfig> = {}): Promise<TestNode> {
+/** Starts a p2p node on 127.0.0.1 with a funded (Alice) world and a tx pool; `deps` adds e.g. a chain source. */
+export async function startTestNode(
+  over: Partial<P2PServiceConfig> = {},
+  deps: Omit<P2PServiceDeps, 'txPool'> = {},
+): Promise<TestNode> {
   const world = await openTestWorld();
   await commitFundingBlock(world, [[ALICE, 10n ** 12n]], []);
   const pool = new TxPool({
@@ -50,7 +55,7 @@ export async function startTestNode(over: Partial<P2PServiceConfig> = {}): Promi
       discovery: false,
       ...over,
     },
-    { txPool: pool },
+    { txPool: pool, ...deps },
   );
   await p2p.start();
   return {
@@ -62,6 +67,22 @@ export async function startTestNode(over: Partial<P2PServiceConfig> = {}): Promi
       await world.store.close();
     },
   };
+}
+
+/**
+ * Starts a client node and a server node (`server` and `serverDeps` configure the latter, `client` the former) and
+ * connects the client to the server; the caller stops both.
+ */
+export async function startPair(
+  server: Partial<P2PServiceConfig> = {},
+  serverDeps: Omit<P2PServiceDeps, 'txPool'> = {},
+  client: Partial<P2PServiceConfig> = {},
+): Promise<[client: TestNode, server: TestNode]> {
+  const a = await startTestNode(client);
+  const b = await startTestNode(server, serverDeps);
+  await a.p2p.dial(b.p2p.getMultiaddrs()[0] ?? '');
+  await waitFor('connection', () => b.p2p.isConnected(a.p2p.peerId));
+  return [a, b];
 }
 
 /** Resolves once `cond()` holds, checking every 20 ms; rejects after `timeoutMs` naming `what`. */

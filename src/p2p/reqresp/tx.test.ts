@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { ALICE_KEY, makeTx } from '../sequencer/testing/index.js';
-import { txHash, type Fr } from '../types/index.js';
-import { startTestNode, waitFor, type TestNode } from './testing/index.js';
+import { ALICE_KEY, makeTx } from '../../sequencer/testing/index.js';
+import { txHash, type Fr } from '../../types/index.js';
+import { startPair, type TestNode } from '../testing/index.js';
 
 let nodes: TestNode[] = [];
 afterEach(async () => {
@@ -10,13 +10,10 @@ afterEach(async () => {
   nodes = [];
 });
 
-async function pair(over: Parameters<typeof startTestNode>[0] = {}): Promise<[TestNode, TestNode]> {
-  const a = await startTestNode();
-  const b = await startTestNode(over);
-  nodes.push(a, b);
-  await a.p2p.dial(b.p2p.getMultiaddrs()[0] ?? '');
-  await waitFor('connection', () => b.p2p.isConnected(a.p2p.peerId));
-  return [a, b];
+async function pair(...args: Parameters<typeof startPair>): Promise<[TestNode, TestNode]> {
+  const started = await startPair(...args);
+  nodes.push(...started);
+  return started;
 }
 
 describe('txs by hash req/resp', () => {
