@@ -98,9 +98,11 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
     const cache = await EpochCache.create(reader);
     const k = await reader.constants();
     const now = await reader.latestTimestamp();
+    // Enough epochs that the committees' differing is not left to chance (see the last assertion).
+    const EPOCHS = 7n;
     const startSlot = (now - k.genesisTime) / k.slotDuration + 2n * k.epochDuration + 1n;
     const seen = new Set<string>();
-    for (let s = startSlot; s < startSlot + 3n * k.epochDuration; s++) {
+    for (let s = startSlot; s < startSlot + EPOCHS * k.epochDuration; s++) {
       const slot = asSlot(s);
       const ts = timestampForSlot(slot, k);
       await l1.mineAt(ts);
@@ -128,7 +130,8 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
         }),
       );
     }
-    // Six validators for four seats: over three epochs more than four of them sat in a committee.
+    // Five validators left for four seats: over the epochs more than four of them sat in a committee (each committee
+    // leaves one out at random, so all leaving out the same one has a chance of 5^-(EPOCHS-1)).
     expect(seen.size).toBeGreaterThan(4);
   });
 });
