@@ -5,9 +5,8 @@ import { configureLogging } from '../foundation/log/index.js';
 import { getFreePort } from '../foundation/net/free-port.js';
 import { ALICE_KEY, makeTx } from '../sequencer/testing/index.js';
 import { txHash } from '../types/index.js';
-import { P2PBootstrap } from './bootstrap.js';
-import { generatePeerPrivateKeyHex } from './peer-key.js';
-import { startTestNode, waitFor, type TestNode } from './testing/index.js';
+import type { P2PBootstrap } from './bootstrap.js';
+import { startLoopbackBootnode, startTestNode, waitFor, type TestNode } from './testing/index.js';
 
 const VI_WAIT = { timeout: 20_000, interval: 50 };
 
@@ -22,14 +21,7 @@ afterEach(async () => {
 
 describe('discovery', () => {
   it('connects nodes that only know a bootnode ENR, and gossips a tx between them', async () => {
-    const port = await getFreePort();
-    bootnode = new P2PBootstrap({
-      privateKey: generatePeerPrivateKeyHex(),
-      p2pIp: '127.0.0.1',
-      p2pPort: port,
-      listenAddress: '127.0.0.1',
-    });
-    await bootnode.start();
+    bootnode = await startLoopbackBootnode();
     const enr = bootnode.getEnr();
     expect(enr).toMatch(/^enr:/);
     nodes = await Promise.all(
@@ -52,13 +44,7 @@ describe('discovery', () => {
   });
 
   it('with P2P_QUERY_FOR_IP and no P2P_IP, learns its address from peers, puts it in its ENR and announces it', async () => {
-    bootnode = new P2PBootstrap({
-      privateKey: generatePeerPrivateKeyHex(),
-      p2pIp: '127.0.0.1',
-      p2pPort: await getFreePort(),
-      listenAddress: '127.0.0.1',
-    });
-    await bootnode.start();
+    bootnode = await startLoopbackBootnode();
     const boot = [bootnode.getEnr()];
     const port = await getFreePort();
     // Listening on every interface: until it learns its address, libp2p announces each of them. Two peers must agree

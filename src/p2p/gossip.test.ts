@@ -1,12 +1,10 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { getFreePort } from '../foundation/net/free-port.js';
 import { P2PValidationCode } from './errors.js';
 import type { ValidationOutcome } from './gossip.js';
-import { generatePeerPrivateKeyHex } from './peer-key.js';
 import { P2PService } from './service.js';
-import { TEST_NETWORK, waitFor } from './testing/index.js';
+import { testServiceConfig, waitFor } from './testing/index.js';
 import { TopicType } from './topics.js';
 
 let services: P2PService[] = [];
@@ -17,15 +15,7 @@ afterEach(async () => {
 
 /** A started service without a tx pool, its metrics on `metrics`. */
 async function startService(metrics: Registry): Promise<P2PService> {
-  const config = {
-    network: TEST_NETWORK,
-    privateKey: generatePeerPrivateKeyHex(),
-    listenAddress: '127.0.0.1',
-    p2pPort: await getFreePort(),
-    maxPeers: 10,
-    discovery: false,
-  };
-  const service = await P2PService.create(config, { metrics });
+  const service = await P2PService.create(await testServiceConfig(), { metrics });
   services.push(service);
   await service.start();
   return service;

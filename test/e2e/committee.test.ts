@@ -14,7 +14,8 @@ import { RollupAbi } from '../../src/l1/generated/index.js';
 import type { NodeModules, RunningNode } from '../../src/node/aztec-node.js';
 import { nodeApiSchema, p2pApiSchema } from '../../src/node/api/schema.js';
 import type { AztecConfig } from '../../src/node/config.js';
-import { generatePeerPrivateKeyHex, P2PBootstrap } from '../../src/p2p/index.js';
+import type { P2PBootstrap } from '../../src/p2p/index.js';
+import { startLoopbackBootnode } from '../../src/p2p/testing/index.js';
 import { startInProcessNetwork, until, type InProcessNetwork } from '../helpers/in-process-network.js';
 
 /** The local network's timing (networks.ts): 8 s slots, 8 slots an epoch. */
@@ -99,13 +100,7 @@ describe('a committee of four over P2P, with a bootnode and a node without dutie
       },
     });
     network = await startInProcessNetwork({ validators: VALIDATORS });
-    bootnode = new P2PBootstrap({
-      privateKey: generatePeerPrivateKeyHex(),
-      p2pIp: '127.0.0.1',
-      p2pPort: await getFreePort(),
-      listenAddress: '127.0.0.1',
-    });
-    await bootnode.start();
+    bootnode = await startLoopbackBootnode();
     bootEnr = bootnode.getEnr();
     for (let i = 0; i < VALIDATORS; i++) {
       validatorPorts.push(await getFreePort());

@@ -17,14 +17,8 @@ import { proposalDigest, signProposalDigest } from '../../src/l1/proposal-digest
 import type { NodeModules, RunningNode } from '../../src/node/aztec-node.js';
 import { nodeApiSchema, p2pApiSchema } from '../../src/node/api/schema.js';
 import type { AztecConfig } from '../../src/node/config.js';
-import {
-  generatePeerPrivateKeyHex,
-  P2PBootstrap,
-  P2PService,
-  PENALTIES,
-  TopicType,
-  type NetworkIdentity,
-} from '../../src/p2p/index.js';
+import { P2PService, PENALTIES, TopicType, type NetworkIdentity, type P2PBootstrap } from '../../src/p2p/index.js';
+import { startLoopbackBootnode, testServiceConfig } from '../../src/p2p/testing/index.js';
 import { asFr, encodeHeader, frToHex, headerHash, type BlockHeader } from '../../src/types/index.js';
 import { encodeBlockProposal } from '../../src/validator/messages.js';
 import { startInProcessNetwork, until, type InProcessNetwork } from '../helpers/in-process-network.js';
@@ -89,13 +83,7 @@ describe('a peer that gossips bad block proposals', () => {
       },
     });
     network = await startInProcessNetwork({ validators: VALIDATORS });
-    bootnode = new P2PBootstrap({
-      privateKey: generatePeerPrivateKeyHex(),
-      p2pIp: '127.0.0.1',
-      p2pPort: await getFreePort(),
-      listenAddress: '127.0.0.1',
-    });
-    await bootnode.start();
+    bootnode = await startLoopbackBootnode();
     for (let i = 0; i < VALIDATORS; i++) {
       const port = await getFreePort();
       const node = await network.addNode(
@@ -151,14 +139,7 @@ describe('a peer that gossips bad block proposals', () => {
 
   /** A new libp2p identity on the nodes' network, connected to the target and in its proposal topic. */
   async function connectAttacker(): Promise<P2PService> {
-    const attacker = await P2PService.create({
-      network: identity,
-      privateKey: generatePeerPrivateKeyHex(),
-      listenAddress: '127.0.0.1',
-      p2pPort: await getFreePort(),
-      maxPeers: 10,
-      discovery: false,
-    });
+    const attacker = await P2PService.create(await testServiceConfig({ network: identity }));
     attackers.push(attacker);
     await attacker.start();
     attacker.subscribe(TopicType.blockProposal, () => Promise.resolve({ result: 'ignore' }));

@@ -6,22 +6,14 @@ import { encodeL2Block, encodeTxEffect, MAX_L2_BLOCK_SIZE, type Fr, type L2Block
 import { randomTxEffect, TestRandom } from '../../types/testing/index.js';
 import type { P2PLibp2p } from '../libp2p-node.js';
 import { PENALTIES } from '../peer-scoring.js';
-import { startPair, TEST_NETWORK, TestChain, waitFor, type TestNode } from '../testing/index.js';
+import { TestNodes, TEST_NETWORK, TestChain, waitFor, type TestNode } from '../testing/index.js';
 import { reqRespProtocol } from '../topics.js';
 import { BLOCK_PROTOCOL } from './block.js';
 import { ReqRespStatus } from './core.js';
 
-let nodes: TestNode[] = [];
-afterEach(async () => {
-  await Promise.all(nodes.map(n => n.stop()));
-  nodes = [];
-});
-
-async function pair(...args: Parameters<typeof startPair>): Promise<[TestNode, TestNode]> {
-  const started = await startPair(...args);
-  nodes.push(...started);
-  return started;
-}
+const nodes = new TestNodes();
+afterEach(() => nodes.stopAll());
+const pair = nodes.pair.bind(nodes);
 
 const BLOCK_ID = reqRespProtocol(TEST_NETWORK, BLOCK_PROTOCOL.name);
 

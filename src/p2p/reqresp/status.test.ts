@@ -3,22 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DecodeError } from '../../foundation/serialization/index.js';
 import { FR_ZERO, frToHex, type Fr } from '../../types/index.js';
 import { PENALTIES } from '../peer-scoring.js';
-import { startPair, TEST_NETWORK, TestChain, waitFor, type TestNode } from '../testing/index.js';
+import { TestNodes, TEST_NETWORK, TestChain, waitFor } from '../testing/index.js';
 import { reqRespProtocol } from '../topics.js';
 import { ReqRespStatus } from './core.js';
 import { decodeChainStatus, encodeChainStatus, STATUS_PROTOCOL, statusHandler, type ChainStatus } from './status.js';
 
-let nodes: TestNode[] = [];
-afterEach(async () => {
-  await Promise.all(nodes.map(n => n.stop()));
-  nodes = [];
-});
-
-async function pair(...args: Parameters<typeof startPair>): Promise<[TestNode, TestNode]> {
-  const started = await startPair(...args);
-  nodes.push(...started);
-  return started;
-}
+const nodes = new TestNodes();
+afterEach(() => nodes.stopAll());
+const pair = nodes.pair.bind(nodes);
 
 const STATUS: ChainStatus = {
   latestBlockNumber: 7n,

@@ -2,19 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ALICE_KEY, makeTx } from '../../sequencer/testing/index.js';
 import { txHash, type Fr } from '../../types/index.js';
-import { startPair, type TestNode } from '../testing/index.js';
+import { TestNodes } from '../testing/index.js';
 
-let nodes: TestNode[] = [];
-afterEach(async () => {
-  await Promise.all(nodes.map(n => n.stop()));
-  nodes = [];
-});
-
-async function pair(...args: Parameters<typeof startPair>): Promise<[TestNode, TestNode]> {
-  const started = await startPair(...args);
-  nodes.push(...started);
-  return started;
-}
+const nodes = new TestNodes();
+afterEach(() => nodes.stopAll());
+const pair = nodes.pair.bind(nodes);
 
 describe('txs by hash req/resp', () => {
   it('returns the txs a peer has, by hash', async () => {

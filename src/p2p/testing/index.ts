@@ -9,6 +9,7 @@ import {
   TEST_VERSION,
   type TestWorld,
 } from '../../sequencer/testing/index.js';
+import { P2PBootstrap } from '../bootstrap.js';
 import { generatePeerPrivateKeyHex } from '../peer-key.js';
 import { P2PService, type P2PServiceConfig, type P2PServiceDeps } from '../service.js';
 import type { NetworkIdentity } from '../topics.js';
@@ -21,6 +22,48 @@ export const TEST_NETWORK: NetworkIdentity = {
   rollupAddress: '0x00000000000000000000000000000000000a11ce',
   version: TEST_VERSION,
 };
+
+/** A service config on 127.0.0.1, a free port, a fresh key, the test network and no discovery; `over` changes it. */
+export async function testServiceConfig(over: Partial<P2PServiceConfig> = {}): Promise<P2PServiceConfig> {
+  return {
+    network: TEST_NETWORK,
+    privateKey: generatePeerPrivateKeyHex(),
+    listenAddress: '127.0.0.1',
+    p2pPort: await getFreePort(),
+    maxPeers: 10,
+    discovery: false,
+    ...over,
+  };
+}
+
+/** A started bootnode (discv5 only) on 127.0.0.1 and a free port, with a fresh key; the caller stops it. */
+export async function startLoopbackBootnode(): Promise<P2PBootstrap> {
+  const bootnode = new P2PBootstrap({
+    privateKey: generatePeerPrivateKeyHex(),
+    p2pIp: '127.0.0.1',
+    p2pPort: await getFreePort(),
+    listenAddress: '127.0.0.1',
+  });
+  await bootnode.start();
+  return bootnode;
+}
+
+/** The test nodes a test file started: `pair()` starts two (as `startPair`), `stopAll()` (after each test) stops them. */
+export class TestNodes {
+  private nodes: TestNode[] = [];
+
+  async pair(...args: Parameters<typeof startPair>): Promise<[client: TestNode, server: TestNode]> {
+    const started = await startPair(...args);
+    this.nodes.push(...started);
+    return started;
+  }
+
+  async stopAll(): Promise<void> {
+    const nodes = this.nodes;
+    this.nodes = [];
+    await Promise.all(nodes.map(n => n.stop()));
+  }
+}
 
 /** A started test node: its p2p service, its tx pool and the world behind it. */
 export interface TestNode {
@@ -45,18 +88,7 @@ export async function startTestNode(
     version: TEST_VERSION,
     feeJuicePortal: TEST_PORTAL,
   });
-  const p2p = await P2PService.create(
-    {
-      network: TEST_NETWORK,
-      privateKey: generatePeerPrivateKeyHex(),
-      listenAddress: '127.0.0.1',
-      p2pPort: await getFreePort(),
-      maxPeers: 10,
-      discovery: false,
-      ...over,
-    },
-    { txPool: pool, ...deps },
-  );
+  const p2p = await P2PService.create(await testServiceConfig(over), { txPool: pool, ...deps });
   await p2p.start();
   return {
     p2p,
