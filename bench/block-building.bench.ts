@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 import { configureLogging } from '../src/foundation/log/index.js';
 import { sha256ToField } from '../src/foundation/crypto/index.js';
-import { buildBlock } from '../src/sequencer/block-builder/index.js';
+import { buildBlock } from '../src/protocol/block/index.js';
 import {
   ALICE,
   ALICE_KEY,
@@ -15,7 +15,7 @@ import {
   testGlobals,
   TEST_PORTAL,
   TEST_CHAIN_ID,
-} from '../src/sequencer/testing/index.js';
+} from '../src/protocol/testing/index.js';
 
 configureLogging({ level: 'warn' });
 const TXS = Number(process.argv[2] ?? 64);

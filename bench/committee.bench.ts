@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { localNodeConfig } from '../src/cli/commands/start/local-network.js';
 import { resolveAztecConfig } from '../src/cli/commands/start/parse.js';
-import { RollupEpochReader, type RollupEpochConstants } from '../src/epoch/rollup-reader.js';
+import { RollupContract, type RollupEpochConstants } from '../src/l1/contracts/rollup.js';
 import { createRpcClient } from '../src/foundation/json-rpc/index.js';
 import { configureLogging } from '../src/foundation/log/index.js';
 import { getFreePort } from '../src/foundation/net/free-port.js';
@@ -165,10 +165,10 @@ async function run(n: number): Promise<Result> {
     const t0 = performance.now();
     net = await startLocalNetwork(base.l1, { validators: n });
     const l1 = createL1PublicClient({ rpcUrls: [net.anvil.url], chainId: base.l1.l1ChainId });
-    const constants: RollupEpochConstants = await new RollupEpochReader(
+    const constants: RollupEpochConstants = await new RollupContract(
       l1,
       net.deployment.addresses.rollup,
-    ).constants();
+    ).getConstants();
     if (constants.targetCommitteeSize !== n) throw new Error(`committee size is ${constants.targetCommitteeSize}`);
     for (let i = 0; i < n; i++) {
       const boot = nodes[0] && (await createRpcClient(nodes[0].rpcUrl, 'node', nodeApiSchema).getEncodedEnr());

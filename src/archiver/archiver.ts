@@ -18,12 +18,16 @@ import type { ArchiverStore } from './store.js';
 import { updateTips } from './tips.js';
 import type { ArchiverEvent, ArchiverListener, L1SyncPoint, UnwindReason } from './types.js';
 
-/** What the archiver reads and writes. `store` and `worldState` should share one KV store (atomic commits). */
+/**
+ * What the archiver reads and writes. `store` and `worldState` should share one KV store (atomic commits). Without a
+ * world state (`aztec start --archiver` alone) it stores the blocks it checked against L1 and their blobs, but not
+ * the state they lead to.
+ */
 export interface ArchiverDeps {
   publicClient: L1PublicClient;
   blobSource: BlobSource;
   store: ArchiverStore;
-  worldState: WorldState;
+  worldState?: WorldState | undefined;
   logger?: Logger;
 }
 
@@ -56,6 +60,8 @@ export class Archiver {
   private paused = false;
   private stopping = false;
   private lastError: string | undefined;
+  /** The L1 head the last complete sync reached (undefined before the first). */
+  private syncedL1Head: bigint | undefined;
 
   constructor(
     private readonly opts: ArchiverOptions,
@@ -83,7 +89,7 @@ export class Archiver {
     const from = (this.store.getBlocksSyncPoint()?.l1BlockNumber ?? this.l1StartBlock! - 1n) + 1n;
     this.log.info(`Starting archiver sync to rollup contract ${this.opts.rollupAddress} from L1 block ${from}`, {
       rollup: this.opts.rollupAddress,
-      inbox: await this.reader.getInbox(),
+      inbox: (await this.reader.getInbox()).address,
       l1StartBlock: from,
       l2BlockNumber: this.store.getLatestBlockNumber(),
     });
@@ -114,6 +120,19 @@ export class Archiver {
     this.paused = false;
     this.log.info('Archiver sync resumed');
     this.loop.wake();
+  }
+
+  /**
+   * How far the archiver got: the L1 block its last complete sync reached (undefined before the first), the latest
+   * L2 block stored, and the error of the failing syncs, if they fail.
+   */
+  syncStatus(): { l1BlockNumber: bigint | undefined; l2BlockNumber: bigint; paused: boolean; error?: string } {
+    return {
+      l1BlockNumber: this.syncedL1Head,
+      l2BlockNumber: this.store.getLatestBlockNumber(),
+      paused: this.paused,
+      ...(this.lastError !== undefined ? { error: this.lastError } : {}),
+    };
   }
 
   /** Whether `pauseSync` is in effect. */
@@ -158,12 +177,14 @@ export class Archiver {
 
   /** After a crash between two stores (when they do not share one transaction), bring both to the lower block. */
   private reconcileWorldState(): void {
-    const ws = this.deps.worldState.getBlockNumber();
+    const worldState = this.deps.worldState;
+    if (!worldState) return;
+    const ws = worldState.getBlockNumber();
     const latest = this.store.getLatestBlockNumber();
     if (ws === latest) return;
     this.log.warn('World state and archiver are at different blocks; unwinding to the lower one', { ws, latest });
     if (ws > latest) {
-      this.store.transactionSync(() => this.deps.worldState.unwindTo(latest));
+      this.store.transactionSync(() => worldState.unwindTo(latest));
       return;
     }
     const l1 = ws > 0n ? this.store.getPublishedBlock(ws)?.l1 : undefined;
@@ -185,6 +206,7 @@ export class Archiver {
     await syncBlocks(ctx, head, tips);
     if (this.stopping) return;
     await updateTips(ctx, tips);
+    this.syncedL1Head = head;
     if (this.lastError !== undefined) this.log.info('Archiver sync recovered', { after: this.lastError });
     this.lastError = undefined;
   }
@@ -227,7 +249,7 @@ export class Archiver {
     const ws = this.deps.worldState;
     const removed = this.store.transactionSync(() => {
       const removed = this.store.unwindTo(n);
-      if (ws.getBlockNumber() > n) ws.unwindTo(n);
+      if (ws && ws.getBlockNumber() > n) ws.unwindTo(n);
       if (point) this.store.setBlocksSyncPoint(point);
       return removed;
     });

@@ -14,7 +14,7 @@ import {
 import { frFromHex, frToHex } from '../types/fr.js';
 import { decodeHeader, headerHash } from '../types/header-codec.js';
 import { decodeBlockBody } from '../types/l2-block.js';
-import { findProposeCall } from './calldata.js';
+import { findProposeCall } from '../l1/contracts/index.js';
 import { ArchiverError } from './errors.js';
 import type { ArchiverL1Reader, L1BlockInfo, ProposedLog } from './l1-reader.js';
 import type { PublishedL2Block } from './types.js';

@@ -165,9 +165,9 @@ async function applyLog(
   const { published, l1Block } = downloaded;
   const { block } = published;
   const messages = messagesForBlock(ctx, n, block.header.contentCommitment.inHash);
-  let fork: WorldStateFork;
+  let fork: WorldStateFork | undefined;
   try {
-    fork = ctx.worldState.prepareBlock(block, messages);
+    fork = ctx.worldState?.prepareBlock(block, messages);
   } catch (err) {
     const where = { blockNumber: n, l1TxHash: log.l1TxHash, l1Block: log.l1BlockNumber };
     throw new ArchiverError(
@@ -183,10 +183,10 @@ async function applyLog(
       ctx.store.addBlock(published);
       // Up to the block before: other L2 blocks of the same L1 block are rescanned (and skipped) after a crash.
       ctx.store.setBlocksSyncPoint({ l1BlockNumber: l1Block.number - 1n, l1BlockHash: l1Block.parentHash });
-      fork.commitSync(n);
+      fork?.commitSync(n);
     });
   } catch (err) {
-    fork.discard();
+    fork?.discard();
     throw err;
   }
   ctx.log.info(`Downloaded L2 block ${n}`, {

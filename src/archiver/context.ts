@@ -11,7 +11,8 @@ export interface SyncContext {
   reader: ArchiverL1Reader;
   blobSource: BlobSource;
   store: ArchiverStore;
-  worldState: WorldState;
+  /** Absent when the archiver runs without the node: blocks are stored, not applied. */
+  worldState: WorldState | undefined;
   log: Logger;
   progress: SyncProgress;
   /** L1 blocks per `eth_getLogs` request. */

@@ -1,26 +1,9 @@
-import { getAddress, type Address, type Hash, type Hex } from 'viem';
+import type { Address, Hash, Hex } from 'viem';
 
 import type { L1PublicClient } from '../l1/clients.js';
-import { InboxAbi, RollupAbi } from '../l1/generated/index.js';
+import { InboxContract, RollupContract, type MessageLog, type ProposedLog } from '../l1/contracts/index.js';
 
-/** One `L2BlockProposed` log. */
-export interface ProposedLog {
-  blockNumber: bigint;
-  archive: Hex;
-  versionedBlobHashes: readonly Hex[];
-  l1BlockNumber: bigint;
-  l1BlockHash: Hash;
-  l1TxHash: Hash;
-}
-
-/** One Inbox `MessageSent` log. */
-export interface MessageLog {
-  l2BlockNumber: bigint;
-  index: bigint;
-  leaf: Hex;
-  l1BlockNumber: bigint;
-  l1BlockHash: Hash;
-}
+export type { MessageLog, ProposedLog };
 
 /** An L1 block header, as far as the archiver needs it. */
 export interface L1BlockInfo {
@@ -30,31 +13,28 @@ export interface L1BlockInfo {
   timestamp: bigint;
 }
 
-const byPosition = (a: { l1BlockNumber: bigint; logIndex: number }, b: { l1BlockNumber: bigint; logIndex: number }) =>
-  a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1;
-
-/** The L1 reads of the archiver: logs, transactions, block hashes and the rollup's tips. */
+/** The L1 reads of the archiver: logs, transactions, block hashes and the rollup's tips (through the wrappers). */
 export class ArchiverL1Reader {
-  private inbox: Address | undefined;
+  readonly rollup: RollupContract;
+  private inbox: InboxContract | undefined;
 
   constructor(
     readonly client: L1PublicClient,
-    readonly rollup: Address,
+    rollup: Address,
     inbox?: Address,
   ) {
-    this.inbox = inbox;
+    this.rollup = new RollupContract(client, rollup);
+    if (inbox) this.inbox = new InboxContract(client, inbox);
   }
 
   /** The L1 block the rollup was deployed in: where syncing starts. */
   getL1BlockAtGenesis(): Promise<bigint> {
-    return this.client.readContract({ address: this.rollup, abi: RollupAbi, functionName: 'L1_BLOCK_AT_GENESIS' });
+    return this.rollup.getL1BlockAtGenesis();
   }
 
-  /** The Inbox address (configured, or read from the rollup once). */
-  async getInbox(): Promise<Address> {
-    this.inbox ??= getAddress(
-      await this.client.readContract({ address: this.rollup, abi: RollupAbi, functionName: 'INBOX' }),
-    );
+  /** The Inbox (configured, or read from the rollup once). */
+  async getInbox(): Promise<InboxContract> {
+    this.inbox ??= new InboxContract(this.client, await this.rollup.getInbox());
     return this.inbox;
   }
 
@@ -75,76 +55,27 @@ export class ArchiverL1Reader {
   }
 
   /** Pending and proven block numbers as of L1 block `at` (default latest). */
-  async getTips(at?: bigint): Promise<{ pending: bigint; proven: bigint }> {
-    const [pending, proven] = await this.client.readContract({
-      address: this.rollup,
-      abi: RollupAbi,
-      functionName: 'getTips',
-      ...(at !== undefined ? { blockNumber: at } : {}),
-    });
-    return { pending, proven };
+  getTips(at?: bigint): Promise<{ pending: bigint; proven: bigint }> {
+    return this.rollup.getTips(at !== undefined ? { blockNumber: at } : undefined);
   }
 
   /** The proven block number as of L1's `finalized` block; undefined when L1 cannot tell (e.g. before deployment). */
   async getFinalizedProven(): Promise<bigint | undefined> {
     try {
-      const [, proven] = await this.client.readContract({
-        address: this.rollup,
-        abi: RollupAbi,
-        functionName: 'getTips',
-        blockTag: 'finalized',
-      });
-      return proven;
+      return (await this.rollup.getTips({ blockTag: 'finalized' })).proven;
     } catch {
       return undefined;
     }
   }
 
   /** `L2BlockProposed` logs in `[from, to]`, in L1 order. */
-  async getProposedLogs(from: bigint, to: bigint): Promise<ProposedLog[]> {
-    const logs = await this.client.getContractEvents({
-      address: this.rollup,
-      abi: RollupAbi,
-      eventName: 'L2BlockProposed',
-      fromBlock: from,
-      toBlock: to,
-      strict: true,
-    });
-    return logs
-      .filter(l => !l.removed)
-      .map(l => ({
-        blockNumber: l.args.blockNumber,
-        archive: l.args.archive,
-        versionedBlobHashes: l.args.versionedBlobHashes,
-        l1BlockNumber: l.blockNumber,
-        l1BlockHash: l.blockHash,
-        l1TxHash: l.transactionHash,
-        logIndex: l.logIndex,
-      }))
-      .sort(byPosition);
+  getProposedLogs(from: bigint, to: bigint): Promise<ProposedLog[]> {
+    return this.rollup.getProposedLogs(from, to);
   }
 
   /** Inbox `MessageSent` logs in `[from, to]`, in L1 order. */
   async getMessageLogs(from: bigint, to: bigint): Promise<MessageLog[]> {
-    const logs = await this.client.getContractEvents({
-      address: await this.getInbox(),
-      abi: InboxAbi,
-      eventName: 'MessageSent',
-      fromBlock: from,
-      toBlock: to,
-      strict: true,
-    });
-    return logs
-      .filter(l => !l.removed)
-      .map(l => ({
-        l2BlockNumber: l.args.l2BlockNumber,
-        index: l.args.index,
-        leaf: l.args.hash,
-        l1BlockNumber: l.blockNumber,
-        l1BlockHash: l.blockHash,
-        logIndex: l.logIndex,
-      }))
-      .sort(byPosition);
+    return (await this.getInbox()).getMessageLogs(from, to);
   }
 
   /** Calldata of an L1 transaction. */

@@ -1,6 +1,6 @@
 import { NodeError } from '../foundation/errors/index.js';
 
-/** An L1 endpoint that is down or on another chain than the one configured. */
+/** An L1 endpoint on another chain than the one configured (a misconfiguration: retrying cannot fix it). */
 export class L1ChainMismatchError extends NodeError {
   constructor(message: string, context: Record<string, unknown>) {
     super('L1_CHAIN_MISMATCH', message, context);
@@ -20,9 +20,17 @@ async function chainIdOf(url: string): Promise<number> {
   return Number(BigInt(body.result));
 }
 
+/** An L1 endpoint that did not answer (down, starting, rate limiting): worth waiting for. */
+export class L1UnreachableError extends NodeError {
+  constructor(message: string, context: Record<string, unknown>) {
+    super('L1_UNREACHABLE', message, context);
+  }
+}
+
 /**
- * Asks every L1 RPC URL for its chain id and fails, naming the URL, when one is unreachable or on another chain
- * than `expected` (--l1-chain-id / L1_CHAIN_ID, or the network preset's).
+ * Asks every L1 RPC URL for its chain id. Throws `L1UnreachableError` naming the URL when one does not answer, and
+ * `L1ChainMismatchError` when one is on another chain than `expected` (--l1-chain-id / L1_CHAIN_ID, or the network
+ * preset's).
  */
 export async function checkL1ChainId(urls: readonly string[], expected: number): Promise<void> {
   for (const url of urls) {
@@ -30,7 +38,7 @@ export async function checkL1ChainId(urls: readonly string[], expected: number):
     try {
       actual = await chainIdOf(url);
     } catch (err) {
-      throw new L1ChainMismatchError(
+      throw new L1UnreachableError(
         `L1 RPC ${url} (from --l1-rpc-urls / ETHEREUM_HOSTS) did not answer eth_chainId: ${err instanceof Error ? err.message : String(err)}`,
         { url },
       );

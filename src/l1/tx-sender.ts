@@ -2,6 +2,8 @@ import type { Address, Hash, Hex, Kzg, TransactionReceipt } from 'viem';
 
 import { NodeError } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { systemClock, type Clock } from '../foundation/time/index.js';
+import { sleep, throwIfAborted } from '../foundation/timers/index.js';
 import type { L1PublicClient, L1WalletClient } from './clients.js';
 
 /** What to send: a call, optionally carrying blobs (EIP-4844). */
@@ -21,8 +23,15 @@ export interface L1TxSenderConfig {
   stallTimeMs: number;
   /** Replacements before giving up. */
   maxReplacements: number;
-  /** Overall deadline (e.g. the end of the slot); the sender stops waiting after it. */
-  deadline?: Date;
+  /** The clock deadlines are read on (the node's L1 clock; the wall clock by default). */
+  clock?: Clock;
+}
+
+/** Per-send limits: when to stop waiting, and a signal that aborts the wait (the node is stopping). */
+export interface L1SendOptions {
+  /** Overall deadline on the sender's clock (e.g. the end of the slot); the sender stops waiting after it. */
+  deadline?: Date | undefined;
+  signal?: AbortSignal;
 }
 
 /** An L1 transaction that was not mined: timed out, dropped or reverted. */
@@ -48,6 +57,7 @@ const bump = (v: bigint, percent: bigint) => v + (v * percent + 99n) / 100n;
  */
 export class L1TxSender {
   private readonly log: Logger;
+  private readonly clock: Clock;
 
   constructor(
     private readonly publicClient: L1PublicClient,
@@ -56,14 +66,20 @@ export class L1TxSender {
     logger?: Logger,
   ) {
     this.log = logger ?? createLogger('l1:tx');
+    this.clock = config.clock ?? systemClock;
   }
 
   get address(): Address {
     return this.walletClient.account.address;
   }
 
-  /** Sends `req` and resolves with the receipt of whichever version was mined (status may be 'reverted'). */
-  async send(req: L1TxRequest, deadline = this.config.deadline): Promise<TransactionReceipt> {
+  /**
+   * Sends `req` and resolves with the receipt of whichever version was mined (status may be 'reverted'). Rejects
+   * with `AbortedError` as soon as `opts.signal` fires.
+   */
+  async send(req: L1TxRequest, opts: L1SendOptions = {}): Promise<TransactionReceipt> {
+    const { deadline, signal } = opts;
+    throwIfAborted(signal);
     const nonce = await this.publicClient.getTransactionCount({ address: this.address, blockTag: 'pending' });
     const gas = req.gas ?? (await this.estimateGas(req));
     let fees = await this.initialFees(req);
@@ -72,9 +88,9 @@ export class L1TxSender {
       const hash = await this.sendOnce(req, nonce, gas, fees);
       sent.push(hash);
       this.log.debug('Sent L1 tx', { hash, nonce, attempt, maxFeePerGas: fees.maxFeePerGas });
-      const receipt = await this.waitForAny(sent, nonce, deadline);
+      const receipt = await this.waitForAny(sent, nonce, deadline, signal);
       if (receipt) return receipt;
-      if (deadline && Date.now() >= deadline.getTime()) {
+      if (deadline && this.clock.nowMs() >= deadline.getTime()) {
         throw new L1TxFailedError(`L1 tx with nonce ${nonce} not mined before the deadline`, { sent, nonce });
       }
       if (attempt >= this.config.maxReplacements) {
@@ -131,10 +147,12 @@ export class L1TxSender {
   private async waitForAny(
     hashes: readonly Hash[],
     nonce: number,
-    deadline?: Date,
+    deadline: Date | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<TransactionReceipt | undefined> {
-    const until = Math.min(Date.now() + this.config.stallTimeMs, deadline?.getTime() ?? Infinity);
+    const until = Math.min(this.clock.nowMs() + this.config.stallTimeMs, deadline?.getTime() ?? Infinity);
     for (;;) {
+      throwIfAborted(signal);
       for (const hash of hashes) {
         try {
           return await this.publicClient.getTransactionReceipt({ hash });
@@ -151,8 +169,8 @@ export class L1TxSender {
         }
         throw new L1TxFailedError(`nonce ${nonce} of ${this.address} was used by another transaction`, { hashes });
       }
-      if (Date.now() >= until) return undefined;
-      await new Promise(r => setTimeout(r, this.config.pollingIntervalMs));
+      if (this.clock.nowMs() >= until) return undefined;
+      await sleep(this.config.pollingIntervalMs, signal);
     }
   }
 }

@@ -2,22 +2,28 @@ import type { GetRoute } from '../foundation/json-rpc/index.js';
 import type { Registry } from 'prom-client';
 
 import type { NetworkConfig } from './network-config.js';
+import type { ReadinessReport } from './readiness.js';
 
 /** What the status routes read. */
 export interface NodeStatus {
-  isReady(): boolean;
+  report(): ReadinessReport;
   summary(): Record<string, string | number>;
 }
 
-/** `GET /status` (200 when ready, 503 while starting), `GET /metrics` (Prometheus text), `GET /` (a page for people). */
+/**
+ * `GET /status`: the readiness report as JSON, 200 when every component is ready and 503 until then (what a
+ * container healthcheck and a load balancer look at); `GET /metrics` (Prometheus text); `GET /` (a page for people).
+ */
 export function nodeRoutes(status: NodeStatus, metrics: Registry): Record<string, GetRoute> {
   return {
-    '/status': () =>
-      Promise.resolve(
-        status.isReady()
-          ? { status: 200, contentType: 'text/plain', body: 'OK\n' }
-          : { status: 503, contentType: 'text/plain', body: 'starting\n' },
-      ),
+    '/status': () => {
+      const report = status.report();
+      return Promise.resolve({
+        status: report.ready ? 200 : 503,
+        contentType: 'application/json',
+        body: JSON.stringify(report) + '\n',
+      });
+    },
     '/metrics': async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.metrics() }),
     '/': () => {
       const rows = Object.entries(status.summary())

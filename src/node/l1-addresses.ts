@@ -4,7 +4,12 @@ import { NodeError } from '../foundation/errors/index.js';
 import type { L1ContractAddresses } from '../l1/addresses.js';
 import type { L1PublicClient } from '../l1/clients.js';
 import type { L1Config } from '../l1/config.js';
-import { RegistryAbi, RollupAbi } from '../l1/generated/index.js';
+import { RegistryContract, RollupContract } from '../l1/contracts/index.js';
+
+/** An address setting that cannot work on this L1 (no rollup configured, or no contract where it should be). */
+export function isAddressMisconfiguration(err: unknown): boolean {
+  return err instanceof NodeError && (err.code === 'MISSING_ROLLUP_ADDRESS' || err.code === 'NO_ROLLUP_CODE');
+}
 
 /** The node does not know where the rollup is. */
 export class MissingRollupError extends NodeError {
@@ -32,11 +37,7 @@ export async function resolveL1Addresses(
 ): Promise<L1ContractAddresses> {
   let rollup = l1.rollupAddress;
   if (!rollup && l1.registryAddress) {
-    rollup = await client.readContract({
-      address: l1.registryAddress,
-      abi: RegistryAbi,
-      functionName: 'getCanonicalRollup',
-    });
+    rollup = await new RegistryContract(client, l1.registryAddress).getCanonicalRollup();
   }
   if (!rollup) throw new MissingRollupError(network);
   const code = await client.getCode({ address: rollup });
@@ -48,25 +49,18 @@ export async function resolveL1Addresses(
       { rollup },
     );
   }
-  const r = { address: rollup, abi: RollupAbi } as const;
-  const [inbox, outbox, stakingAsset, feeAsset, verifier] = await Promise.all([
-    client.readContract({ ...r, functionName: 'INBOX' }),
-    client.readContract({ ...r, functionName: 'OUTBOX' }),
-    client.readContract({ ...r, functionName: 'STAKING_ASSET' }),
-    client.readContract({ ...r, functionName: 'FEE_ASSET' }),
-    client.readContract({ ...r, functionName: 'VERIFIER' }),
-  ]);
+  const linked = await new RollupContract(client, rollup).getLinkedAddresses();
   const or = (a: Address | undefined) => (a ? getAddress(a) : zeroAddress);
   return {
     registry: or(l1.registryAddress),
     rollup: getAddress(rollup),
-    inbox: getAddress(inbox),
-    outbox: getAddress(outbox),
-    stakingAsset: getAddress(stakingAsset),
-    feeAsset: getAddress(feeAsset),
+    inbox: linked.inbox,
+    outbox: linked.outbox,
+    stakingAsset: linked.stakingAsset,
+    feeAsset: linked.feeAsset,
     feeJuicePortal: or(l1.feeJuicePortalAddress),
     governanceProposer: or(l1.governanceProposerAddress),
     stakingAssetHandler: or(l1.stakingAssetHandlerAddress),
-    verifier: getAddress(verifier),
+    verifier: linked.verifier,
   };
 }

@@ -1,43 +1,42 @@
 import { privateKeyToAddress } from 'viem/accounts';
 
-import type { Archiver } from '../archiver/archiver.js';
-import type { EpochCache } from '../epoch/epoch-cache.js';
-import type { RollupEpochConstants } from '../epoch/rollup-reader.js';
+import type { ArchiverStore } from '../archiver/store.js';
 import { NodeError } from '../foundation/errors/index.js';
 import type { MetricsRegistry } from '../foundation/metrics/index.js';
 import type { KvStore } from '../kv/index.js';
-import type { L1ContractAddresses } from '../l1/addresses.js';
-import { createL1WalletClient, type L1ClientOptions, type L1PublicClient } from '../l1/clients.js';
+import { createL1WalletClient } from '../l1/clients.js';
+import { GovernanceProposerContract } from '../l1/contracts/index.js';
+import type { L1Clock } from '../l1/l1-clock.js';
 import { L1TxSender } from '../l1/tx-sender.js';
-import type { TxPool } from '../p2p/tx-pool/index.js';
-import { buildBlock } from '../sequencer/block-builder/index.js';
+import { buildBlock } from '../protocol/block/index.js';
+import type { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import type { BuildBlockFn } from '../sequencer/deps.js';
 import { Publisher } from '../sequencer/publisher.js';
 import { Sequencer } from '../sequencer/sequencer.js';
 import { SlotGuard } from '../sequencer/slot-guard.js';
 import { makeTimetable } from '../sequencer/timetable.js';
+import type { TxPool } from '../tx-pool/index.js';
 import { l2AddressFromPrivateKey } from '../types/keys.js';
 import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
 import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
-import { BASE_FEES } from './base-fees.js';
+import type { BaseFeeSource } from './base-fees.js';
 import type { AztecConfig } from './config.js';
+import type { L1Connection } from './l1-connection.js';
 
 /** What the sequencer is built from. */
 export interface SequencerFactoryDeps {
   config: AztecConfig;
-  addresses: L1ContractAddresses;
-  publicClient: L1PublicClient;
-  clientOpts: L1ClientOptions;
+  l1: L1Connection;
+  clock: L1Clock;
   store: KvStore;
   worldState: WorldState;
-  archiver: Archiver;
+  chain: ArchiverStore;
   txPool: TxPool;
   epochCache: EpochCache;
-  constants: RollupEpochConstants;
-  rollupVersion: bigint;
+  baseFees: BaseFeeSource;
   /** With P2P: attestations come from the committee over gossip; without, only this node's own. */
   validatorClient: ValidatorClient | undefined;
   /** The node's slashing protection history; the attestations signed without P2P go through it too. */
@@ -47,12 +46,13 @@ export interface SequencerFactoryDeps {
 }
 
 /**
- * Builds and starts the sequencer: the validator key (VALIDATOR_PRIVATE_KEY) attests, the publisher key
+ * Builds the sequencer (not started): the validator key (VALIDATOR_PRIVATE_KEY) attests, the publisher key
  * (SEQ_PUBLISHER_PRIVATE_KEY, else the validator key) sends the blocks; COINBASE defaults to the validator's L1
  * address and FEE_RECIPIENT to its L2 address.
  */
-export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publisher: Publisher } {
-  const { config, addresses } = d;
+export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publisher: Publisher } {
+  const { config, l1 } = d;
+  const { addresses, constants } = l1;
   const validatorKey = config.validator.validatorPrivateKey;
   if (!validatorKey) {
     throw new NodeError(
@@ -63,25 +63,25 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
   const attester = privateKeyToAddress(validatorKey);
   const publisherKey = config.sequencer.publisherPrivateKey ?? validatorKey;
   const l1BlockTime = config.l1.ethereumSlotDuration;
-  const sender = new L1TxSender(d.publicClient, createL1WalletClient(d.clientOpts, publisherKey), {
+  const sender = new L1TxSender(l1.publicClient, createL1WalletClient(l1.clientOpts, publisherKey), {
     pollingIntervalMs: config.sequencer.viemPollingIntervalMs,
     // Replacing a tx before one L1 block has passed only churns the mempool.
     stallTimeMs: Math.max(config.sequencer.publishRetryIntervalMs, l1BlockTime * 1000),
     maxReplacements: 3,
+    clock: d.clock,
   });
   const publisher = new Publisher(
     {
-      publicClient: d.publicClient,
+      rollup: l1.rollup,
+      governanceProposer: new GovernanceProposerContract(l1.publicClient, addresses.governanceProposer),
       sender,
-      rollup: addresses.rollup,
-      governanceProposer: addresses.governanceProposer,
       guard: new SlotGuard(d.store),
     },
     { governancePayload: config.sequencer.governanceProposerPayload },
   );
   const feeRecipient = config.sequencer.feeRecipient ?? l2AddressFromPrivateKey(validatorKey);
-  const build: BuildBlockFn = async args => {
-    const built = await buildBlock({
+  const build: BuildBlockFn = args =>
+    buildBlock({
       fork: args.fork,
       txs: args.txs,
       globals: args.globals,
@@ -89,15 +89,8 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
       l1ChainId: BigInt(config.l1.l1ChainId),
       feeJuicePortal: addresses.feeJuicePortal,
       maxTxsPerBlock: args.maxTxs,
+      shouldStop: args.shouldStop,
     });
-    return {
-      block: built.block,
-      blobs: built.blobs,
-      versionedHashes: built.versionedHashes,
-      included: built.included,
-      failed: built.failed.map(f => ({ tx: f.tx, reason: f.rejection.reason })),
-    };
-  };
   const sequencer = new Sequencer(
     {
       enforceTimeTable: config.sequencer.enforceTimeTable,
@@ -106,18 +99,18 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
       coinbase: config.sequencer.coinbase ?? attester,
       feeRecipient: BigInt(feeRecipient),
       pollingIntervalMs: Math.min(1000, l1BlockTime * 250),
-      timetable: makeTimetable({ slotDuration: Number(d.constants.slotDuration), l1BlockTime }),
+      timetable: makeTimetable({ slotDuration: Number(constants.slotDuration), l1BlockTime }),
     },
     {
-      publicClient: d.publicClient,
-      rollup: addresses.rollup,
+      rollup: l1.rollup,
+      clock: d.clock,
       l1ChainId: config.l1.l1ChainId,
-      rollupVersion: d.rollupVersion,
-      constants: d.constants,
+      rollupVersion: constants.version,
+      constants,
       l1BlockTime,
       epochCache: d.epochCache,
       worldState: d.worldState,
-      blocks: d.archiver.store,
+      blocks: d.chain,
       txs: d.txPool,
       buildBlock: build,
       attestations: d.validatorClient
@@ -128,9 +121,8 @@ export function startSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer;
           }),
       publisher,
       attester,
-      baseFees: () => BASE_FEES,
+      baseFees: ts => d.baseFees.at(ts),
     },
   );
-  sequencer.start();
   return { sequencer, publisher };
 }

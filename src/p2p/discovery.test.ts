@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { configureLogging } from '../foundation/log/index.js';
 import { getFreePort } from '../foundation/net/free-port.js';
-import { ALICE_KEY, makeTx } from '../sequencer/testing/index.js';
+import { ALICE_KEY, makeTx } from '../protocol/testing/index.js';
 import { txHash } from '../types/index.js';
 import type { P2PBootstrap } from './bootstrap.js';
 import { startLoopbackBootnode, startTestNode, waitFor, type TestNode } from './testing/index.js';

@@ -6,9 +6,12 @@ import { P2PValidationCode } from './errors.js';
 import type { P2PLibp2p } from './libp2p-node.js';
 import type { PeerScoring } from './peer-scoring.js';
 
-/** What a topic validator decides about a message, before it is delivered or forwarded. */
-export type ValidationOutcome =
-  | { result: 'accept' }
+/**
+ * What a topic validator decides about a message, before it is delivered or forwarded. An accepting validator may
+ * return what it decoded and checked as `value`: the handler receives it, so no message is decoded or validated twice.
+ */
+export type ValidationOutcome<T = unknown> =
+  | { result: 'accept'; value?: T }
   | { result: 'ignore'; reason?: string }
   | { result: 'reject'; code: P2PValidationCode; reason: string };
 
@@ -16,10 +19,14 @@ export type ValidationOutcome =
  * Checks a message received on a topic. `accept` delivers and forwards it; `ignore` drops it quietly; `reject` drops
  * it and penalizes the peer that sent it with `code`. `from` is the peer id of the sender (the hop, not the origin).
  */
-export type TopicValidator = (data: Uint8Array, from: string) => Promise<ValidationOutcome>;
+export type TopicValidator<T = unknown> = (data: Uint8Array, from: string) => Promise<ValidationOutcome<T>>;
 
-/** Receives the messages of a topic that passed validation. */
-export type TopicHandler = (data: Uint8Array, from: string) => void | Promise<void>;
+/** Receives the messages of a topic that passed validation, with the validator's `value` for it. */
+export type TopicHandler<T = unknown> = (
+  data: Uint8Array,
+  from: string,
+  validated: T | undefined,
+) => void | Promise<void>;
 
 /** The topic type of a full topic name (its last segment: `tx`, `block_proposal`, `attestation`): the metric label. */
 const topicLabel = (topic: string) => topic.slice(topic.lastIndexOf('/') + 1);
@@ -112,6 +119,8 @@ class GossipMetrics {
  */
 export class Gossip {
   private readonly handlers = new Map<string, TopicHandler>();
+  /** What each accepted message's validator returned, until its handler runs (gossipsub hands both the same object). */
+  private readonly validated = new WeakMap<object, unknown>();
   private readonly log: Logger = createLogger('p2p').child('gossip');
   private readonly metrics: GossipMetrics;
 
@@ -127,14 +136,16 @@ export class Gossip {
       const handler = this.handlers.get(msg.topic);
       if (!handler) return;
       const from = msg.type === 'signed' ? msg.from.toString() : 'unknown';
-      Promise.resolve(handler(msg.data, from)).catch((err: unknown) =>
+      const value = this.validated.get(msg);
+      this.validated.delete(msg);
+      Promise.resolve(handler(msg.data, from, value)).catch((err: unknown) =>
         this.log.warn('Topic handler failed', { topic: msg.topic, err }),
       );
     });
   }
 
   /** Subscribes to `topic`, validating each message with `validator` and passing the valid ones to `handler`. */
-  subscribe(topic: string, validator: TopicValidator, handler?: TopicHandler): void {
+  subscribe<T>(topic: string, validator: TopicValidator<T>, handler?: TopicHandler<T>): void {
     const pubsub = this.node.services.pubsub;
     this.metrics.addTopic(topic);
     pubsub.topicValidators.set(topic, async (peer, msg) => {
@@ -148,7 +159,10 @@ export class Gossip {
         this.metrics.ignoredOn(topic);
         return TopicValidatorResult.Ignore;
       }
-      if (outcome.result === 'accept') return TopicValidatorResult.Accept;
+      if (outcome.result === 'accept') {
+        if (outcome.value !== undefined) this.validated.set(msg, outcome.value);
+        return TopicValidatorResult.Accept;
+      }
       if (outcome.result === 'ignore') {
         this.metrics.ignoredOn(topic);
         return TopicValidatorResult.Ignore;
@@ -158,7 +172,7 @@ export class Gossip {
       this.penalize(peer, outcome.code);
       return TopicValidatorResult.Reject;
     });
-    if (handler) this.handlers.set(topic, handler);
+    if (handler) this.handlers.set(topic, handler as TopicHandler);
     pubsub.subscribe(topic);
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { ALICE_KEY, makeTx } from '../sequencer/testing/index.js';
+import { ALICE_KEY, makeTx } from '../protocol/testing/index.js';
 import { txHash } from '../types/index.js';
 import { startTestNode, TEST_NETWORK, waitFor, type TestNode } from './testing/index.js';
 

@@ -223,21 +223,33 @@ export class P2PService {
     log.info('Started p2p service', { peerId: this.peerId, addresses: this.getMultiaddrs() });
   }
 
-  /** Closes every connection and stops listening. */
+  /**
+   * Closes every connection and stops listening. Safe after a start that failed half-way (each part is stopped,
+   * whatever started), and safe to call twice.
+   */
   async stop(): Promise<void> {
-    if (!this.started) return;
+    const wasStarted = this.started;
     this.started = false;
-    await this.discovery?.stop();
-    await this.reqResp.stop();
-    await this.node.stop();
-    log.info('Stopped p2p service', { peerId: this.peerId });
+    const parts: [string, () => Promise<void> | void][] = [
+      ['discovery', () => this.discovery?.stop()],
+      ['req/resp', () => this.reqResp.stop()],
+      ['libp2p', () => this.node.stop()],
+    ];
+    for (const [name, stop] of parts) {
+      try {
+        await stop();
+      } catch (err) {
+        log.warn(`Could not stop ${name}`, { err });
+      }
+    }
+    if (wasStarted) log.info('Stopped p2p service', { peerId: this.peerId });
   }
 
   /**
    * Subscribes to a topic: `validator` runs on every message before it is delivered or forwarded (reject penalizes the
    * sender); `handler` receives the accepted ones.
    */
-  subscribe(type: TopicType, validator: TopicValidator, handler?: TopicHandler): void {
+  subscribe<T>(type: TopicType, validator: TopicValidator<T>, handler?: TopicHandler<T>): void {
     this.gossip.subscribe(this.topic(type), validator, handler);
   }
 

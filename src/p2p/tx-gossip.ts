@@ -1,12 +1,11 @@
-import type { TxRejectionCode } from './tx-validation/index.js';
-import type { AddTxResult } from './tx-pool/index.js';
+import type { TxRejection, TxRejectionCode } from '../protocol/tx/index.js';
 import { decodeTx, type Fr, type Tx } from '../types/index.js';
 import type { TopicValidator } from './gossip.js';
 
 /** What the p2p layer needs from the tx pool. */
 export interface P2PTxPool {
   /** Validates and stores a tx (`TxPool.add`). */
-  add(tx: Tx): Promise<AddTxResult>;
+  add(tx: Tx): Promise<{ accepted: true } | { accepted: false; rejection: TxRejection }>;
   /** A known tx by hash, for req/resp. */
   getTxByHash(hash: Fr): Tx | undefined;
 }

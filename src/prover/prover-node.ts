@@ -1,14 +1,13 @@
-import { encodeFunctionData, type Address, type Hex } from 'viem';
+import type { Hex } from 'viem';
 
-import { epochOfSlot, slotAt } from '../epoch/time.js';
-import type { RollupTimeConstants } from '../epoch/time.js';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { PollingLoop } from '../foundation/timers/polling-loop.js';
+import { nowSeconds, type Clock } from '../foundation/time/index.js';
+import { isAbortError, PollingLoop } from '../foundation/timers/index.js';
 import { asSlot } from '../foundation/types/branded.js';
-import type { L1PublicClient } from '../l1/clients.js';
-import { RollupAbi } from '../l1/generated/index.js';
+import type { RollupContract } from '../l1/contracts/index.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
+import { epochOfSlot, slotAt, type RollupTimeConstants } from '../protocol/epoch/time.js';
 import { frToHex } from '../types/fr.js';
 import type { L2Block } from '../types/l2-block.js';
 import type { WorldState } from '../world-state/types.js';
@@ -20,13 +19,15 @@ export interface ProverChainReader {
   getBlock(blockNumber: bigint): L2Block | undefined;
 }
 
+/** What the prover node works with (all injectable: a unit test drives it with fakes and a manual clock). */
 export interface ProverNodeDeps {
-  publicClient: L1PublicClient;
-  rollup: Address;
-  constants: RollupTimeConstants & { proofSubmissionWindow: bigint };
+  rollup: Pick<RollupContract, 'getTips' | 'archiveAt' | 'encodeSubmitEpochRootProof' | 'simulate' | 'address'>;
+  /** L1 time: an epoch is proven once the clock has passed its end. */
+  clock: Clock;
+  constants: RollupTimeConstants;
   chain: ProverChainReader;
-  worldState: WorldState;
-  sender: L1TxSender;
+  worldState: Pick<WorldState, 'getRoot'>;
+  sender: Pick<L1TxSender, 'send' | 'address'>;
   /** Identifies this prover in `L2ProofVerified` (32 bytes). */
   proverId: Hex;
   pollingIntervalMs: number;
@@ -58,7 +59,13 @@ export class ProverNode {
     this.loop = new PollingLoop({
       intervalMs: deps.pollingIntervalMs,
       maxBackoffMs: deps.pollingIntervalMs * 8,
-      work: () => this.work(),
+      work: async signal => {
+        try {
+          await this.work(signal);
+        } catch (err) {
+          if (!isAbortError(err)) throw err;
+        }
+      },
       onError: err => this.log.error('Prover iteration failed', { error: errorMessage(err) }),
     });
   }
@@ -75,17 +82,13 @@ export class ProverNode {
   /** Finds the next epoch to prove, if one has ended and is synced. */
   async nextEpoch(): Promise<EpochToProve | undefined> {
     const { deps } = this;
-    const rollup = { address: deps.rollup, abi: RollupAbi } as const;
-    const [[pending, proven], latestL1] = await Promise.all([
-      deps.publicClient.readContract({ ...rollup, functionName: 'getTips' }),
-      deps.publicClient.getBlock({ blockTag: 'latest' }),
-    ]);
+    const { pending, proven } = await deps.rollup.getTips();
     if (pending <= proven) return undefined;
     const start = proven + 1n;
     const first = deps.chain.getBlock(start);
     if (!first) return undefined; // not synced yet
     const epoch = epochOfSlot(asSlot(first.header.globalVariables.slotNumber), deps.constants);
-    const currentEpoch = epochOfSlot(slotAt(latestL1.timestamp, deps.constants), deps.constants);
+    const currentEpoch = epochOfSlot(slotAt(nowSeconds(deps.clock), deps.constants), deps.constants);
     if (currentEpoch <= epoch) return undefined; // the epoch is still going
     let end = start;
     for (let n = start + 1n; n <= pending; n++) {
@@ -94,8 +97,7 @@ export class ProverNode {
       if (epochOfSlot(asSlot(b.header.globalVariables.slotNumber), deps.constants) !== epoch) break;
       end = n;
     }
-    const read = (n: bigint) => deps.publicClient.readContract({ ...rollup, functionName: 'archiveAt', args: [n] });
-    const [before, after] = await Promise.all([read(start - 1n), read(end)]);
+    const [before, after] = await Promise.all([deps.rollup.archiveAt(start - 1n), deps.rollup.archiveAt(end)]);
     this.checkAgainstWorldState(start, end, after);
     const epochWord: Hex = `0x${epoch.toString(16).padStart(64, '0')}`;
     return { epoch, start, end, publicInputs: [before, after, epochWord, deps.proverId] };
@@ -111,21 +113,19 @@ export class ProverNode {
     }
   }
 
-  private async work(): Promise<void> {
+  /** One pass: proves the next epoch when one is ready. */
+  async work(signal?: AbortSignal): Promise<void> {
     const job = await this.nextEpoch();
     if (!job) return;
-    const data = encodeFunctionData({
-      abi: RollupAbi,
-      functionName: 'submitEpochRootProof',
-      args: [job.start, job.end, job.publicInputs, '0x'],
-    });
+    const { rollup } = this.deps;
+    const data = rollup.encodeSubmitEpochRootProof(job.start, job.end, job.publicInputs, '0x');
     try {
-      await this.deps.publicClient.call({ account: this.deps.sender.address, to: this.deps.rollup, data });
+      await rollup.simulate(this.deps.sender.address, data);
     } catch (err) {
       this.log.warn('L1 would refuse the epoch proof', { epoch: job.epoch, error: decodeRevert(err) });
       return;
     }
-    const receipt = await this.deps.sender.send({ to: this.deps.rollup, data });
+    const receipt = await this.deps.sender.send({ to: rollup.address, data }, signal ? { signal } : {});
     if (receipt.status !== 'success')
       throw new Error(`epoch ${job.epoch} proof tx ${receipt.transactionHash} reverted`);
     this.log.info(`Proved epoch ${job.epoch}`, { blocks: `${job.start}..${job.end}`, l1Tx: receipt.transactionHash });

@@ -1,15 +1,15 @@
 import type { Address, Hex } from 'viem';
 
-import type { EpochCache } from '../epoch/epoch-cache.js';
-import type { RollupEpochConstants } from '../epoch/rollup-reader.js';
-import type { L1PublicClient } from '../l1/clients.js';
-import type { Attestation } from '../l1/proposal-digest.js';
+import type { Clock } from '../foundation/time/index.js';
+import type { Epoch, Slot } from '../foundation/types/branded.js';
+import type { AttestationSource } from '../protocol/attestations.js';
+import type { BuiltBlock } from '../protocol/block/index.js';
 import type { Fr } from '../types/fr.js';
 import type { GasFees, GlobalVariables } from '../types/header.js';
-import type { L2Block } from '../types/l2-block.js';
+import type { RollupEpochConstants } from '../types/rollup-constants.js';
 import type { Tx } from '../types/tx.js';
 import type { WorldState, WorldStateFork } from '../world-state/types.js';
-import type { Publisher } from './publisher.js';
+import type { PublishResult, BlockProposal } from './publisher.js';
 
 /** What the sequencer reads of the synced chain (the archiver). */
 export interface SequencerBlockSource {
@@ -19,62 +19,68 @@ export interface SequencerBlockSource {
   getL1ToL2Messages(blockNumber: bigint): Fr[];
 }
 
-/** Where pending txs come from (the tx pool). */
+/** Where pending txs come from (the tx pool), best first. */
 export interface SequencerTxSource {
   getPendingTxs(limit?: number): Tx[];
 }
 
-/** The block builder's result. */
-export interface BuiltBlock {
-  block: L2Block;
-  blobs: Uint8Array[];
-  versionedHashes: Hex[];
-  included: Tx[];
-  failed: { tx: Tx; reason: string }[];
-}
-
-/** Builds a block on a fork: executes txs in order, skipping the ones that fail. */
+/** Builds a block on a fork: executes txs in order, skipping the ones that fail (`protocol/block`). */
 export type BuildBlockFn = (args: {
   fork: WorldStateFork;
   txs: readonly Tx[];
   globals: GlobalVariables;
   l1ToL2Messages: readonly Fr[];
   maxTxs: number;
+  /** Polled between txs: true stops adding txs (the slot's build deadline). */
+  shouldStop: () => boolean;
 }) => Promise<BuiltBlock> | BuiltBlock;
 
-/** Gets the committee's attestations for a block (its own, and others' over P2P). */
-export interface AttestationSource {
-  /**
-   * Attestations in committee order, at least `quorum` of them; or the reason there are not enough by `deadline`
-   * (how many of how many arrived).
-   */
-  collect(args: {
-    built: BuiltBlock;
-    committee: readonly Address[];
-    quorum: number;
-    deadline: Date;
-  }): Promise<{ attestations: Attestation[] } | { reason: string }>;
+/** The Rollup reads of a slot (`RollupContract` fits). */
+export interface SequencerRollup {
+  getTips(): Promise<{ pending: bigint; proven: bigint }>;
+  canPruneAtTime(ts: bigint): Promise<boolean>;
+  /** Throws the contract's error when a block at `ts` on `archive` from `account` would be refused. */
+  canProposeAtTime(ts: bigint, archive: Hex, account: Address): Promise<unknown>;
 }
 
-/** Everything the sequencer works with. */
+/** L1 time (`L1Clock` fits): deadlines are checked against it, and it knows when the next L1 block comes. */
+export interface SequencerClock extends Clock {
+  /** Timestamp of the next L1 block, on an L1 with a block every `l1BlockTime` seconds. */
+  nextBlockTimestamp(l1BlockTime: number): bigint;
+}
+
+/** The committee reads (`EpochCache` fits). */
+export interface SequencerEpochSource {
+  getCommittee(epoch: Epoch): Promise<{ committee: readonly Address[]; quorum: number }>;
+  getProposerAttester(slot: Slot): Promise<Address | undefined>;
+}
+
+/** What sends blocks to L1 (`Publisher` fits). */
+export interface SequencerPublisher {
+  /** The L1 account that sends the blocks. */
+  readonly address: Address;
+  propose(p: BlockProposal, deadline: Date, signal?: AbortSignal): Promise<PublishResult>;
+  prune(signal?: AbortSignal): Promise<boolean>;
+}
+
+/** Everything the sequencer works with: all injectable, so a test drives it with fakes and a manual clock. */
 export interface SequencerDeps {
-  publicClient: L1PublicClient;
-  rollup: Address;
+  rollup: SequencerRollup;
+  clock: SequencerClock;
   l1ChainId: number;
   rollupVersion: bigint;
   constants: RollupEpochConstants;
+  /** L1 block time in seconds (the propose tx lands in the next L1 block). */
   l1BlockTime: number;
-  epochCache: EpochCache;
-  worldState: WorldState;
+  epochCache: SequencerEpochSource;
+  worldState: Pick<WorldState, 'getBlockNumber' | 'fork' | 'getRoot'>;
   blocks: SequencerBlockSource;
   txs: SequencerTxSource;
   buildBlock: BuildBlockFn;
   attestations: AttestationSource;
-  publisher: Publisher;
+  publisher: SequencerPublisher;
   /** Our attester address (VALIDATOR_PRIVATE_KEY's). */
   attester: Address;
-  /** Base fees for the next block. */
-  baseFees(): GasFees;
-  /** Wall clock in ms (injectable for tests). */
-  now?: () => number;
+  /** Base fees of a block at L1 time `timestamp` (what the Rollup will check the header against). */
+  baseFees(timestamp: bigint): Promise<GasFees> | GasFees;
 }

@@ -1,13 +1,13 @@
-import { bytesToHex, encodeFunctionData, toHex, type Address, type Hex, type TransactionReceipt } from 'viem';
+import { bytesToHex, type Address, type Hex, type TransactionReceipt } from 'viem';
 
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { isAbortError } from '../foundation/timers/index.js';
 import { encodeBlobInput, getKzg } from '../l1/blobs/index.js';
-import type { L1PublicClient } from '../l1/clients.js';
-import { GovernanceProposerAbi, RollupAbi } from '../l1/generated/index.js';
-import type { Attestation } from '../l1/proposal-digest.js';
+import type { GovernanceProposerContract, RollupContract } from '../l1/contracts/index.js';
 import { decodeRevert } from '../l1/send.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
+import type { Attestation } from '../protocol/proposal-digest.js';
 import { frToHex } from '../types/fr.js';
 import { encodeHeader } from '../types/header-codec.js';
 import type { L2Block } from '../types/l2-block.js';
@@ -52,11 +52,10 @@ export class Publisher {
 
   constructor(
     private readonly deps: {
-      publicClient: L1PublicClient;
-      sender: L1TxSender;
-      rollup: Address;
-      governanceProposer: Address;
-      guard: SlotGuard;
+      rollup: Pick<RollupContract, 'encodePropose' | 'encodePrune' | 'simulateAt' | 'simulate' | 'blockAt' | 'address'>;
+      governanceProposer: Pick<GovernanceProposerContract, 'hasSignalled' | 'encodeSignal' | 'address'>;
+      sender: Pick<L1TxSender, 'send' | 'address'>;
+      guard: Pick<SlotGuard, 'claim'>;
     },
     opts: { governancePayload?: Address | undefined; logger?: Logger } = {},
   ) {
@@ -74,37 +73,27 @@ export class Publisher {
     this.governancePayload = payload;
   }
 
-  /** Publishes a block unless L1 would refuse it; never two different blocks for one slot. */
-  async propose(p: BlockProposal, deadline?: Date): Promise<PublishResult> {
+  /**
+   * Publishes a block unless L1 would refuse it; never two different blocks for one slot. `deadline` ends the wait
+   * for the receipt (the end of the slot); `signal` aborts it (the node is stopping).
+   */
+  async propose(p: BlockProposal, deadline: Date, signal?: AbortSignal): Promise<PublishResult> {
     const { header, archive } = p.block;
     const slot = BigInt(header.globalVariables.slotNumber);
-    const data = encodeFunctionData({
-      abi: RollupAbi,
-      functionName: 'propose',
-      args: [
-        bytesToHex(encodeHeader(header)),
-        frToHex(archive.root),
-        p.attestations.map(a => ({ v: a.v, r: a.r, s: a.s })),
-        encodeBlobInput(p.versionedHashes),
-      ],
+    const { rollup } = this.deps;
+    const data = rollup.encodePropose({
+      header: bytesToHex(encodeHeader(header)),
+      archive: frToHex(archive.root),
+      attestations: p.attestations,
+      blobInput: encodeBlobInput(p.versionedHashes),
     });
     try {
-      // As L1 will run it: at the slot's time, with the blobs' versioned hashes visible to BLOBHASH. A raw
-      // eth_call, since viem's `call` leaves the blob fields out.
-      await this.deps.publicClient.request({
-        method: 'eth_call',
-        params: [
-          {
-            from: this.address,
-            to: this.deps.rollup,
-            data,
-            blobVersionedHashes: [...p.versionedHashes],
-            maxFeePerBlobGas: '0x1',
-          } as never,
-          'latest',
-          {},
-          { time: toHex(BigInt(header.globalVariables.timestamp)) } as never,
-        ],
+      // As L1 will run it: at the slot's time, with the blobs' versioned hashes visible to BLOBHASH.
+      await rollup.simulateAt({
+        from: this.address,
+        data,
+        timestamp: BigInt(header.globalVariables.timestamp),
+        blobVersionedHashes: p.versionedHashes,
       });
     } catch (err) {
       return { published: false, reason: `L1 would refuse the block: ${decodeRevert(err)}` };
@@ -113,14 +102,16 @@ export class Publisher {
     let receipt: TransactionReceipt;
     try {
       receipt = await this.deps.sender.send(
-        { to: this.deps.rollup, data, blobs: p.blobs.map(b => bytesToHex(b)), kzg: getKzg(), gas: proposeGasLimit(p) },
-        deadline,
+        { to: rollup.address, data, blobs: p.blobs.map(b => bytesToHex(b)), kzg: getKzg(), gas: proposeGasLimit(p) },
+        { deadline, ...(signal ? { signal } : {}) },
       );
     } catch (err) {
+      if (isAbortError(err)) throw err;
       return { published: false, reason: `L1 tx failed: ${errorMessage(err)}` };
     }
     if (receipt.status !== 'success') {
-      return { published: false, reason: `L1 tx ${receipt.transactionHash} reverted` };
+      const why = await this.revertReason(data, p.versionedHashes, receipt);
+      return { published: false, reason: `L1 tx ${receipt.transactionHash} reverted${why}` };
     }
     this.log.info(`Published L2 block ${header.globalVariables.blockNumber}`, {
       slot,
@@ -129,7 +120,7 @@ export class Publisher {
       l1Block: receipt.blockNumber,
       attestations: p.attestations.length,
     });
-    await this.signalGovernance(slot);
+    await this.signalGovernance(slot, signal);
     return { published: true, receipt };
   }
 
@@ -137,29 +128,55 @@ export class Publisher {
    * Prunes the unproven chain on L1 (its proof window passed), so that the next block builds on the proven tip.
    * Returns whether it did.
    */
-  async prune(): Promise<boolean> {
-    const data = encodeFunctionData({ abi: RollupAbi, functionName: 'prune' });
+  async prune(signal?: AbortSignal): Promise<boolean> {
+    const { rollup } = this.deps;
+    const data = rollup.encodePrune();
     try {
-      await this.deps.publicClient.call({ account: this.address, to: this.deps.rollup, data });
-      const receipt = await this.deps.sender.send({ to: this.deps.rollup, data, gas: 300_000n });
+      await rollup.simulate(this.address, data);
+      const receipt = await this.deps.sender.send(
+        { to: rollup.address, data, gas: 300_000n },
+        signal ? { signal } : {},
+      );
       this.log.info('Pruned the unproven chain on L1: its proof window passed', { l1Tx: receipt.transactionHash });
       return receipt.status === 'success';
     } catch (err) {
+      if (isAbortError(err)) throw err;
       this.log.warn('Could not prune the unproven chain', { error: decodeRevert(err) });
       return false;
     }
   }
 
-  private async signalGovernance(slot: bigint): Promise<void> {
+  /**
+   * Why a mined propose reverted, as far as re-running it on its parent block's state, at its block's time, tells
+   * (another tx in the same block may have changed what it saw): `: <error>`, or '' when the re-run passes.
+   */
+  private async revertReason(data: Hex, blobVersionedHashes: readonly Hex[], receipt: TransactionReceipt) {
+    try {
+      const { timestamp } = await this.deps.rollup.blockAt(receipt.blockNumber);
+      await this.deps.rollup.simulateAt({
+        from: this.address,
+        data,
+        timestamp,
+        blobVersionedHashes,
+        blockNumber: receipt.blockNumber - 1n,
+      });
+      return ` (it passes on its parent block's state; gas used ${receipt.gasUsed})`;
+    } catch (err) {
+      return `: ${decodeRevert(err)} (gas used ${receipt.gasUsed})`;
+    }
+  }
+
+  private async signalGovernance(slot: bigint, signal?: AbortSignal): Promise<void> {
     const payload = this.governancePayload;
     if (!payload) return;
-    const gp = { address: this.deps.governanceProposer, abi: GovernanceProposerAbi } as const;
+    const gp = this.deps.governanceProposer;
     try {
-      if (await this.deps.publicClient.readContract({ ...gp, functionName: 'hasSignalled', args: [slot] })) return;
-      const data = encodeFunctionData({ ...gp, functionName: 'signal', args: [payload] });
-      const receipt = await this.deps.sender.send({ to: gp.address, data, gas: 200_000n });
+      if (await gp.hasSignalled(slot)) return;
+      const data = gp.encodeSignal(payload);
+      const receipt = await this.deps.sender.send({ to: gp.address, data, gas: 200_000n }, signal ? { signal } : {});
       this.log.info('Signalled governance payload', { payload, slot, status: receipt.status });
     } catch (err) {
+      if (isAbortError(err)) throw err;
       this.log.warn('Could not signal the governance payload', { payload, slot, error: decodeRevert(err) });
     }
   }

@@ -1,16 +1,14 @@
 import type { Address } from 'viem';
 
-import { epochOfSlot, slotAt, timestampForSlot } from '../epoch/time.js';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { PollingLoop } from '../foundation/timers/polling-loop.js';
+import { isAbortError, PollingLoop } from '../foundation/timers/index.js';
 import { asL2BlockNumber, asSlot, asUnixSeconds, type Slot } from '../foundation/types/branded.js';
-import { RollupAbi } from '../l1/generated/index.js';
-import { asFr } from '../types/fr.js';
-import type { GlobalVariables } from '../types/header.js';
-import type { WorldStateFork } from '../world-state/types.js';
-import type { SequencerDeps } from './deps.js';
 import { decodeRevert } from '../l1/send.js';
+import { epochOfSlot, slotAt, timestampForSlot } from '../protocol/epoch/time.js';
+import { asFr, frToHex } from '../types/fr.js';
+import type { GlobalVariables } from '../types/header.js';
+import type { SequencerDeps } from './deps.js';
 import type { SequencerState } from './state.js';
 import { checkDeadline, SequencerTooSlowError, type Timetable } from './timetable.js';
 
@@ -30,22 +28,27 @@ export interface SequencerOptions {
 export interface SlotOutcome {
   slot: Slot;
   published: boolean;
+  /** The state the slot was given up in. */
+  state?: SequencerState;
   reason?: string;
 }
 
+/** Outcomes kept for `outcomes` (most recent last). */
+const OUTCOMES_KEPT = 256;
+
 /**
  * The sequencer: an explicit state machine (IDLE → SYNCHRONIZING → PROPOSER_CHECK → INITIALIZING_PROPOSAL →
- * CREATING_BLOCK → COLLECTING_ATTESTATIONS → PUBLISHING_BLOCK) run once per slot by a loop that never overlaps
- * itself. It builds on a fork that it always discards: the block enters the world state when the archiver
- * downloads it from L1, the same path every other node takes. With `enforceTimeTable`, each state must start
- * before its deadline in the slot.
+ * CREATING_BLOCK → COLLECTING_ATTESTATIONS → PUBLISHING_BLOCK) run by a loop that never overlaps itself, on L1 time
+ * (the injected clock). It builds on a fork that it always discards: the block enters the world state when the
+ * archiver downloads it from L1, the path every other node takes. With `enforceTimeTable`, each state must start
+ * before its deadline in the slot. `stop()` aborts the slot in progress (attestation collection, the L1 wait).
  */
 export class Sequencer {
   private state: SequencerState = 'IDLE';
   private readonly loop: PollingLoop;
   private lastSlot: bigint = -1n;
+  private running = false;
   private readonly log: Logger;
-  private readonly now: () => number;
   /** Outcome of each slot this node was proposer of (most recent last; bounded). */
   readonly outcomes: SlotOutcome[] = [];
 
@@ -55,18 +58,19 @@ export class Sequencer {
     logger?: Logger,
   ) {
     this.log = logger ?? createLogger('sequencer');
-    this.now = deps.now ?? Date.now;
     this.loop = new PollingLoop({
       intervalMs: opts.pollingIntervalMs,
       maxBackoffMs: opts.pollingIntervalMs * 8,
-      work: async () => {
+      work: async signal => {
         try {
-          await this.work();
+          await this.work(signal);
+        } catch (err) {
+          if (!isAbortError(err)) throw err;
         } finally {
           this.state = 'IDLE';
         }
       },
-      onError: err => this.log.error('Sequencer iteration failed', { error: errorMessage(err) }),
+      onError: err => this.log.error('Sequencer iteration failed', { state: this.state, error: errorMessage(err) }),
     });
   }
 
@@ -74,32 +78,38 @@ export class Sequencer {
     return this.state;
   }
 
+  /** Whether the loop runs (for readiness). */
+  isRunning(): boolean {
+    return this.running;
+  }
+
   start(): void {
     this.log.info('Sequencer started', { attester: this.deps.attester, publisher: this.deps.publisher.address });
+    this.running = true;
     this.loop.start();
   }
 
+  /** Stops the loop, aborting the slot in progress; resolves once it has returned. */
   async stop(): Promise<void> {
+    this.running = false;
     await this.loop.stop();
     this.state = 'IDLE';
   }
 
+  /** Enters `state`; with the timetable enforced, throws `SequencerTooSlowError` past the state's deadline. */
   private setState(state: SequencerState, slot: Slot | undefined): void {
     if (slot !== undefined && this.opts.enforceTimeTable) {
       const start = Number(timestampForSlot(slot, this.deps.constants));
-      checkDeadline(this.opts.timetable, state, this.now() / 1000 - start);
+      checkDeadline(this.opts.timetable, state, this.deps.clock.nowMs() / 1000 - start);
     }
     this.state = state;
   }
 
   /** One pass: returns once the slot is published, skipped, or not ours. */
-  async work(): Promise<void> {
+  async work(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const { deps } = this;
     this.setState('SYNCHRONIZING', undefined);
-    const [pending, latestL1] = await Promise.all([
-      deps.publicClient.readContract({ address: deps.rollup, abi: RollupAbi, functionName: 'getPendingBlockNumber' }),
-      deps.publicClient.getBlock({ blockTag: 'latest' }),
-    ]);
+    const { pending } = await deps.rollup.getTips();
     const archived = deps.blocks.getLatestBlockNumber();
     const applied = deps.worldState.getBlockNumber();
     if (archived !== pending || applied !== pending) {
@@ -108,46 +118,35 @@ export class Sequencer {
     }
 
     // The propose tx lands in the next L1 block: build for that block's slot.
-    const nextTs = latestL1.timestamp + BigInt(deps.l1BlockTime);
-    const prunable = await deps.publicClient.readContract({
-      address: deps.rollup,
-      abi: RollupAbi,
-      functionName: 'canPruneAtTime',
-      args: [nextTs],
-    });
-    if (prunable) {
+    const nextTs = deps.clock.nextBlockTimestamp(deps.l1BlockTime);
+    if (nextTs < deps.constants.genesisTime) return; // slot 0 has not begun
+    if (await deps.rollup.canPruneAtTime(nextTs)) {
       // The unproven epoch's window passed: drop it on L1 first; the archiver then unwinds every node to the proven
       // tip, and the next block builds on it.
-      await deps.publisher.prune();
+      await deps.publisher.prune(signal);
       return;
     }
     const slot = slotAt(nextTs, deps.constants);
     if (slot <= this.lastSlot) return;
-    this.setState('PROPOSER_CHECK', slot);
-    const proposer = await deps.epochCache.getProposerAttester(slot, latestL1.timestamp);
-    if (proposer !== undefined && proposer.toLowerCase() !== deps.attester.toLowerCase()) return;
-    this.lastSlot = slot;
-    const archive = deps.worldState.getRoot('archive');
     try {
-      await deps.publicClient.readContract({
-        address: deps.rollup,
-        abi: RollupAbi,
-        functionName: 'canProposeAtTime',
-        args: [nextTs, `0x${archive.toString(16).padStart(64, '0')}`],
-        account: deps.publisher.address,
-      });
-    } catch (err) {
-      return this.skip(slot, `L1 says we cannot propose: ${decodeRevert(err)}`);
-    }
-    try {
-      await this.propose(slot, pending);
+      this.setState('PROPOSER_CHECK', slot);
+      const proposer = await deps.epochCache.getProposerAttester(slot);
+      if (proposer !== undefined && proposer.toLowerCase() !== deps.attester.toLowerCase()) return;
+      this.lastSlot = slot;
+      const archive = frToHex(deps.worldState.getRoot('archive'));
+      try {
+        await deps.rollup.canProposeAtTime(nextTs, archive, deps.publisher.address);
+      } catch (err) {
+        return this.skip(slot, `L1 says we cannot propose: ${decodeRevert(err)}`);
+      }
+      await this.propose(slot, pending, signal);
     } catch (err) {
       if (err instanceof SequencerTooSlowError) return this.skip(slot, err.message);
       throw err;
     }
   }
 
-  private async propose(slot: Slot, pending: bigint): Promise<void> {
+  private async propose(slot: Slot, pending: bigint, signal: AbortSignal): Promise<void> {
     const { deps, opts } = this;
     this.setState('INITIALIZING_PROPOSAL', slot);
     const txs = deps.txs.getPendingTxs(opts.maxTxsPerBlock * 2);
@@ -155,19 +154,22 @@ export class Sequencer {
       return this.skip(slot, `not enough txs: ${txs.length} pending, SEQ_MIN_TX_PER_BLOCK is ${opts.minTxsPerBlock}`);
     }
     const blockNumber = pending + 1n;
+    const timestamp = timestampForSlot(slot, deps.constants);
     const globals: GlobalVariables = {
       chainId: BigInt(deps.l1ChainId),
       version: deps.rollupVersion,
       blockNumber: asL2BlockNumber(blockNumber),
       slotNumber: slot,
-      timestamp: asUnixSeconds(timestampForSlot(slot, deps.constants)),
+      timestamp: asUnixSeconds(timestamp),
       coinbase: opts.coinbase,
       feeRecipient: asFr(opts.feeRecipient),
-      gasFees: deps.baseFees(),
+      gasFees: await deps.baseFees(timestamp),
     };
 
     this.setState('CREATING_BLOCK', slot);
-    const fork: WorldStateFork = deps.worldState.fork();
+    const slotStart = Number(timestamp);
+    const buildDeadline = (slotStart + opts.timetable.COLLECTING_ATTESTATIONS) * 1000;
+    const fork = deps.worldState.fork();
     try {
       const built = await deps.buildBlock({
         fork,
@@ -175,8 +177,11 @@ export class Sequencer {
         globals,
         l1ToL2Messages: deps.blocks.getL1ToL2Messages(blockNumber),
         maxTxs: opts.maxTxsPerBlock,
+        shouldStop: () => signal.aborted || (opts.enforceTimeTable && deps.clock.nowMs() >= buildDeadline),
       });
-      for (const f of built.failed) this.log.verbose('Tx left out of the block', { reason: f.reason });
+      for (const f of built.failed) {
+        this.log.verbose('Tx left out of the block', { code: f.rejection.code, reason: f.rejection.reason });
+      }
       if (built.included.length < opts.minTxsPerBlock) {
         return this.skip(
           slot,
@@ -193,6 +198,7 @@ export class Sequencer {
         committee,
         quorum,
         deadline: new Date(slotEnd - deps.l1BlockTime * 1000),
+        signal,
       });
       if ('reason' in collected) return this.skip(slot, collected.reason);
 
@@ -206,6 +212,7 @@ export class Sequencer {
           committeeSize: committee.length,
         },
         new Date(slotEnd),
+        signal,
       );
       if (!result.published) return this.skip(slot, result.reason);
       this.record({ slot, published: true });
@@ -214,13 +221,14 @@ export class Sequencer {
     }
   }
 
+  /** Gives the slot up, saying in which step and why. */
   private skip(slot: Slot, reason: string): void {
-    this.log.info(`Skipped slot ${slot}`, { reason });
-    this.record({ slot, published: false, reason });
+    this.log.info(`Skipped slot ${slot} in ${this.state}`, { reason });
+    this.record({ slot, published: false, state: this.state, reason });
   }
 
   private record(o: SlotOutcome): void {
     this.outcomes.push(o);
-    if (this.outcomes.length > 256) this.outcomes.shift();
+    if (this.outcomes.length > OUTCOMES_KEPT) this.outcomes.shift();
   }
 }

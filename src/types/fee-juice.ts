@@ -1,4 +1,4 @@
-import { encodeAbiParameters, encodeFunctionData, type Address } from 'viem';
+import { concat, encodeAbiParameters, toFunctionSelector, type Address, type Hex } from 'viem';
 
 import { frToBuffer, frToHex, hashToFr, type Fr } from './fr.js';
 
@@ -18,19 +18,15 @@ export function computeSecretHash(secret: Fr): Fr {
   return hashToFr(frToBuffer(secret));
 }
 
-const CLAIM_ABI = [
-  {
-    type: 'function',
-    name: 'claim',
-    stateMutability: 'nonpayable',
-    inputs: [{ type: 'bytes32' }, { type: 'uint256' }],
-    outputs: [],
-  },
-] as const;
+/** `claim(bytes32,uint256)`'s selector: a deposit's content commits to the claim call it authorizes. */
+const CLAIM_SELECTOR: Hex = toFunctionSelector('claim(bytes32,uint256)');
 
 /** Content of a fee juice deposit message: `sha256ToField(abi.encodeWithSignature("claim(bytes32,uint256)", to, amount))`. */
 export function feeJuiceClaimContent(to: Fr, amount: bigint): Fr {
-  const data = encodeFunctionData({ abi: CLAIM_ABI, functionName: 'claim', args: [frToHex(to), amount] });
+  const data = concat([
+    CLAIM_SELECTOR,
+    encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [frToHex(to), amount]),
+  ]);
   return hashToFr(Buffer.from(data.slice(2), 'hex'));
 }
 

@@ -18,3 +18,5 @@ export * from './tx-codec.js';
 export * from './tx-effect.js';
 export * from './tx-json.js';
 export * from './in-hash.js';
+export * from './rollup-constants.js';
+export * from './l2-block-source.js';

@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem';
 
-import type { Attestation } from '../l1/proposal-digest.js';
+import type { Attestation } from '../protocol/proposal-digest.js';
 
 /** How many slots of attestations the pool keeps by default. */
 const DEFAULT_MAX_SLOTS = 32;

@@ -3,17 +3,11 @@ import type { Address, Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { systemClock } from '../foundation/time/index.js';
 import { asSlot, asUnixSeconds } from '../foundation/types/branded.js';
 import { startTestNode, TEST_NETWORK, type TestNode } from '../p2p/testing/index.js';
-import { buildBlock } from '../sequencer/block-builder/index.js';
-import {
-  ALICE_KEY,
-  makeTx,
-  TEST_CHAIN_ID,
-  TEST_PORTAL,
-  TEST_VERSION,
-  testGlobals,
-} from '../sequencer/testing/index.js';
+import { buildBlock } from '../protocol/block/index.js';
+import { ALICE_KEY, makeTx, TEST_CHAIN_ID, TEST_PORTAL, TEST_VERSION, testGlobals } from '../protocol/testing/index.js';
 import type { Tx } from '../types/index.js';
 import { P2PAttestationSource } from './attestation-source.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
@@ -38,6 +32,7 @@ function startClient(host: TestNode, key: Hex, committee: Address[]): ValidatorC
         getProposerAttester: () => Promise.resolve(me),
       },
       constants: { genesisTime: asUnixSeconds(0n), slotDuration: 600n, epochDuration: 4n },
+      clock: systemClock,
       worldState: host.world.worldState,
       txPool: host.pool,
       l1ToL2Messages: () => [],

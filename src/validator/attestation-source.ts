@@ -1,15 +1,14 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { sleep } from '../foundation/timers/index.js';
 import { counter, histogram, Registry, type MetricsRegistry } from '../foundation/metrics/index.js';
-import type { Attestation } from '../l1/proposal-digest.js';
-import type { AttestationSource, BuiltBlock } from '../sequencer/deps.js';
+import type { Attestation } from '../protocol/proposal-digest.js';
+import type { AttestationRequest, AttestationSource } from '../protocol/attestations.js';
 import { encodeHeader, headerHash, txHash } from '../types/index.js';
 import { ValidatorError } from './errors.js';
 import { encodeBlockAttestation, encodeBlockProposal } from './messages.js';
 import type { ValidatorClient } from './validator-client.js';
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** How long a quorum takes and how often it does not come, for the proposer's `/metrics`. */
 function attestationMetrics(registry: MetricsRegistry) {
@@ -45,12 +44,7 @@ export class P2PAttestationSource implements AttestationSource {
     this.metrics = attestationMetrics(opts.metrics ?? new Registry());
   }
 
-  async collect(args: {
-    built: BuiltBlock;
-    committee: readonly Address[];
-    quorum: number;
-    deadline: Date;
-  }): Promise<{ attestations: Attestation[] } | { reason: string }> {
+  async collect(args: AttestationRequest): Promise<{ attestations: Attestation[] } | { reason: string }> {
     const { built, committee, quorum } = args;
     if (committee.length === 0) return { attestations: [] };
     const signer = this.client.signer;
@@ -92,7 +86,8 @@ export class P2PAttestationSource implements AttestationSource {
     this.log.info('Gossiped block proposal', { slot, digest, txs: proposal.txHashes.length, peers });
 
     const { attestationsWaitTimeoutMs: timeout, attestationsPollingIntervalMs: interval } = this.client.config;
-    const until = Math.min(args.deadline.getTime(), Date.now() + timeout);
+    const clock = this.client.deps.clock;
+    const until = Math.min(args.deadline.getTime(), clock.nowMs() + timeout);
     for (;;) {
       const have = pool.get(slot, digest);
       const ordered: Attestation[] = [];
@@ -114,7 +109,7 @@ export class P2PAttestationSource implements AttestationSource {
         });
         return { attestations: ordered };
       }
-      if (Date.now() + interval > until) {
+      if (clock.nowMs() + interval > until) {
         this.metrics.slotsWithoutQuorum.inc();
         return {
           reason:
@@ -122,7 +117,8 @@ export class P2PAttestationSource implements AttestationSource {
             `${quorum} needed`,
         };
       }
-      await sleep(interval);
+      // Rejects with AbortedError when the node stops: the sequencer gives the slot up at once.
+      await sleep(interval, args.signal);
     }
   }
 }

@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { asSlot, asUnixSeconds } from '../foundation/types/branded.js';
 import { openKvStore, type KvStore } from '../kv/index.js';
-import { proposalDigest, recoverAttester } from '../l1/proposal-digest.js';
-import { buildBlock } from '../sequencer/block-builder/index.js';
-import type { BuiltBlock } from '../sequencer/deps.js';
-import { MemoryWorldState, TEST_CHAIN_ID, TEST_PORTAL, testGlobals } from '../sequencer/testing/index.js';
+import { proposalDigest, recoverAttester } from '../protocol/proposal-digest.js';
+import { buildBlock } from '../protocol/block/index.js';
+import type { BuiltBlock } from '../protocol/block/index.js';
+import { MemoryWorldState, TEST_CHAIN_ID, TEST_PORTAL, testGlobals } from '../protocol/testing/index.js';
 import { frToHex } from '../types/fr.js';
 import { headerHash } from '../types/header-codec.js';
 import { LocalAttestations } from './local-attestations.js';

@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { proposalDigest, type Attestation } from '../l1/proposal-digest.js';
-import type { AttestationSource, BuiltBlock } from '../sequencer/deps.js';
+import { proposalDigest, type Attestation } from '../protocol/proposal-digest.js';
+import type { AttestationRequest, AttestationSource } from '../protocol/attestations.js';
 import { frToHex } from '../types/fr.js';
 import { headerHash } from '../types/header-codec.js';
 import { ValidatorError } from './errors.js';
@@ -25,11 +25,9 @@ export class LocalAttestations implements AttestationSource {
     this.log = logger ?? createLogger('validator');
   }
 
-  async collect(args: {
-    built: BuiltBlock;
-    committee: readonly Address[];
-    quorum: number;
-  }): Promise<{ attestations: Attestation[] } | { reason: string }> {
+  async collect(
+    args: Pick<AttestationRequest, 'built' | 'committee' | 'quorum'>,
+  ): Promise<{ attestations: Attestation[] } | { reason: string }> {
     const { committee, quorum, built } = args;
     if (committee.length === 0) return { attestations: [] };
     const mine = committee.findIndex(a => a.toLowerCase() === this.signer.address.toLowerCase());

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { DecodeError } from '../foundation/serialization/index.js';
 import { asSlot } from '../foundation/types/branded.js';
-import { signProposalDigest } from '../l1/proposal-digest.js';
+import { signProposalDigest } from '../protocol/proposal-digest.js';
 import { asFr } from '../types/index.js';
 import {
   BLOCK_ATTESTATION_SIZE,

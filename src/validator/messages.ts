@@ -2,7 +2,7 @@ import { bytesToHex, hexToBytes } from 'viem';
 
 import { BufferWriter, decodeExact, type BufferReader } from '../foundation/serialization/index.js';
 import { asSlot, type Slot } from '../foundation/types/branded.js';
-import type { Attestation } from '../l1/proposal-digest.js';
+import type { Attestation } from '../protocol/proposal-digest.js';
 import { HEADER_LENGTH, MAX_TX_EFFECTS_PER_BODY, readFr, writeFr, type Fr } from '../types/index.js';
 
 /** A block proposal as gossiped on the `block_proposal` topic. */

@@ -1,6 +1,8 @@
 import type { Address } from 'viem';
 
-import { buildBlock } from '../sequencer/block-builder/index.js';
+import type { Clock } from '../foundation/time/index.js';
+import { isAbortError, sleep } from '../foundation/timers/index.js';
+import { buildBlock } from '../protocol/block/index.js';
 import { frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlockProposal } from './messages.js';
@@ -12,14 +14,14 @@ export interface ReexecutionContext {
   l1ToL2Messages(blockNumber: bigint): readonly Fr[] | Promise<readonly Fr[]>;
   l1ChainId: number;
   feeJuicePortal: Address;
-  /** Wall clock in ms. */
-  now(): number;
+  /** L1 time. */
+  clock: Clock;
+  /** Aborts the wait for the parent block and the re-execution (the node is stopping). */
+  signal?: AbortSignal;
 }
 
 /** The outcome of re-executing a proposal: ok, or why it does not hold (or could not be checked). */
 export type ReexecutionResult = { ok: true } | { ok: false; reason: string };
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /**
  * Re-executes a proposal's txs with `buildBlock` on a fork of the world state at the proposal's parent, with the
@@ -34,9 +36,15 @@ export async function reexecuteProposal(
   deadline: number,
 ): Promise<ReexecutionResult> {
   const parent = header.globalVariables.blockNumber - 1n;
+  const now = () => ctx.clock.nowMs();
   while (ctx.worldState.getBlockNumber() < parent) {
-    if (ctx.now() >= deadline) return { ok: false, reason: `world state did not reach block ${parent} in time` };
-    await sleep(50);
+    if (now() >= deadline) return { ok: false, reason: `world state did not reach block ${parent} in time` };
+    try {
+      await sleep(50, ctx.signal);
+    } catch (err) {
+      if (isAbortError(err)) return { ok: false, reason: 'stopped' };
+      throw err;
+    }
   }
   if (ctx.worldState.getBlockNumber() !== parent) {
     return { ok: false, reason: `world state is past the proposal's parent block ${parent}` };
@@ -52,9 +60,10 @@ export async function reexecuteProposal(
       feeJuicePortal: ctx.feeJuicePortal,
       lastArchive: header.lastArchive,
       maxTxsPerBlock: txs.length,
-      shouldStop: () => ctx.now() >= deadline,
+      shouldStop: () => now() >= deadline || ctx.signal?.aborted === true,
     });
-    if (ctx.now() >= deadline) return { ok: false, reason: 'deadline passed during re-execution' };
+    if (ctx.signal?.aborted) return { ok: false, reason: 'stopped' };
+    if (now() >= deadline) return { ok: false, reason: 'deadline passed during re-execution' };
     if (built.included.length !== txs.length) {
       const failed = built.failed.map(f => `${frToHex(txHash(f.tx))}: ${f.rejection.code}`);
       return { ok: false, reason: `${txs.length - built.included.length} txs not included (${failed.join(', ')})` };

@@ -7,7 +7,7 @@ import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openKvStore, type KvStore } from '../kv/index.js';
-import { recoverAttester } from '../l1/proposal-digest.js';
+import { recoverAttester } from '../protocol/proposal-digest.js';
 import { ValidatorError } from './errors.js';
 import { chainIdentityRoot, parseInterchange, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
 

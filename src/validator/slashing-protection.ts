@@ -3,7 +3,7 @@ import { privateKeyToAddress } from 'viem/accounts';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import type { KvMap, KvStore } from '../kv/index.js';
-import { signProposalDigest, type Attestation } from '../l1/proposal-digest.js';
+import { signProposalDigest, type Attestation } from '../protocol/proposal-digest.js';
 import { ValidatorError } from './errors.js';
 
 /** What was signed: a block proposal (as proposer) or an attestation (as committee member). */

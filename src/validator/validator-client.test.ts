@@ -2,18 +2,12 @@ import { type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { systemClock } from '../foundation/time/index.js';
 import { asSlot, asUnixSeconds, type Slot } from '../foundation/types/branded.js';
-import { recoverAttester, signProposalDigest } from '../l1/proposal-digest.js';
+import { recoverAttester, signProposalDigest } from '../protocol/proposal-digest.js';
 import { startTestNode, TEST_NETWORK, waitFor, type TestNode } from '../p2p/testing/index.js';
-import { buildBlock } from '../sequencer/block-builder/index.js';
-import {
-  ALICE_KEY,
-  makeTx,
-  TEST_CHAIN_ID,
-  TEST_PORTAL,
-  TEST_VERSION,
-  testGlobals,
-} from '../sequencer/testing/index.js';
+import { buildBlock } from '../protocol/block/index.js';
+import { ALICE_KEY, makeTx, TEST_CHAIN_ID, TEST_PORTAL, TEST_VERSION, testGlobals } from '../protocol/testing/index.js';
 import { asFr, encodeHeader, headerHash, txHash, type Tx } from '../types/index.js';
 import { P2PAttestationSource } from './attestation-source.js';
 import { encodeBlockProposal } from './messages.js';
@@ -55,6 +49,7 @@ function startClient(node: TestNode, key: Hex, epochCache: ValidatorEpochSource,
       p2p: node.p2p,
       epochCache,
       constants,
+      clock: systemClock,
       worldState: node.world.worldState,
       txPool: node.pool,
       l1ToL2Messages: () => [],

@@ -1,10 +1,11 @@
 import type { Address, Hex } from 'viem';
 
-import { epochOfSlot, slotAt, timestampForSlot, type RollupTimeConstants } from '../epoch/time.js';
+import { nowSeconds, type Clock } from '../foundation/time/index.js';
+import { epochOfSlot, slotAt, timestampForSlot, type RollupTimeConstants } from '../protocol/epoch/time.js';
 import { DecodeError } from '../foundation/serialization/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asSlot, type Epoch, type Slot } from '../foundation/types/branded.js';
-import { proposalDigest, recoverAttester } from '../l1/proposal-digest.js';
+import { proposalDigest, recoverAttester } from '../protocol/proposal-digest.js';
 import type { P2PService } from '../p2p/service.js';
 import type { TopicValidator, ValidationOutcome } from '../p2p/gossip.js';
 import { decodeHeader, frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
@@ -36,8 +37,15 @@ export interface ProposalOutcome {
   reason?: string;
 }
 
+/** A proposal that passed the gossip checks: decoded, its digest computed, signed by the slot's proposer. */
+interface CheckedProposal {
+  proposal: BlockProposal;
+  header: BlockHeader;
+  digest: Hex;
+}
+
 /** What a `ValidatorClient` works with. */
-export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'now'> {
+export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 'signal'> {
   p2p: Pick<P2PService, 'subscribe' | 'publish' | 'requestTxsByHash'>;
   epochCache: ValidatorEpochSource;
   constants: RollupTimeConstants;
@@ -46,13 +54,16 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'now'> {
   rollupVersion: bigint;
   /** The validator key behind slashing protection; absent: the client only validates and pools attestations. */
   signer?: ProtectedSigner | undefined;
-  /** Wall clock in ms (default `Date.now`). */
-  now?: () => number;
+  /** L1 time: decides the current slot and the re-execution deadline. */
+  clock: Clock;
   /** Called with the outcome of every proposal received. */
   onProposal?: (outcome: ProposalOutcome) => void;
 }
 
-const reject = (code: 'INVALID_ENCODING' | 'INVALID_MESSAGE', reason: string): ValidationOutcome => ({
+/** A validation outcome that does not accept the message. */
+type Refusal = Exclude<ValidationOutcome, { result: 'accept' }>;
+
+const reject = (code: 'INVALID_ENCODING' | 'INVALID_MESSAGE', reason: string): Refusal => ({
   result: 'reject',
   code,
   reason,
@@ -68,7 +79,7 @@ export class ValidatorClient {
   readonly pool = new AttestationPool();
   private running = false;
   private readonly log: Logger;
-  private readonly now: () => number;
+  private controller = new AbortController();
 
   constructor(
     readonly deps: ValidatorClientDeps,
@@ -76,7 +87,6 @@ export class ValidatorClient {
     logger?: Logger,
   ) {
     this.log = logger ?? createLogger('validator');
-    this.now = deps.now ?? Date.now;
   }
 
   /** The signer (and attester address) of this node, if it has a validator key. */
@@ -88,19 +98,23 @@ export class ValidatorClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.deps.p2p.subscribe('block_proposal', this.proposalValidator, (data, from) => this.onProposal(data, from));
+    this.controller = new AbortController();
+    this.deps.p2p.subscribe<CheckedProposal>('block_proposal', this.proposalValidator, (_data, from, checked) =>
+      this.onProposal(checked, from),
+    );
     this.deps.p2p.subscribe('attestation', this.attestationValidator);
     this.log.info('Validator client started', { attester: this.signer?.address, disabled: this.config.disabled });
   }
 
-  /** Stops handling proposals and attestations (messages are ignored from now on). */
+  /** Stops handling proposals and attestations (messages are ignored from now on); aborts re-executions. */
   stop(): void {
     this.running = false;
+    this.controller.abort();
   }
 
-  /** The current slot by the wall clock. */
+  /** The current slot by the clock. */
   currentSlot(): Slot {
-    return slotAt(BigInt(Math.floor(this.now() / 1000)), this.deps.constants);
+    return slotAt(nowSeconds(this.deps.clock), this.deps.constants);
   }
 
   /** The proposal digest of a header hash and archive root on this rollup. */
@@ -113,10 +127,11 @@ export class ValidatorClient {
     return this.deps.epochCache.getCommittee(epochOfSlot(slot, this.deps.constants));
   }
 
-  private readonly proposalValidator: TopicValidator = async data => {
+  /** Checks a proposal once, before it is forwarded; the handler gets the checked proposal (no second check). */
+  private readonly proposalValidator: TopicValidator<CheckedProposal> = async data => {
     if (!this.running) return { result: 'ignore', reason: 'validator stopped' };
     const checked = await this.checkProposal(data);
-    if (!('outcome' in checked)) return { result: 'accept' };
+    if (!('outcome' in checked)) return { result: 'accept', value: checked };
     if (checked.outcome.result === 'reject') {
       const { reason } = checked.outcome;
       this.log.warn('Rejected a block proposal', { slot: checked.slot, reason });
@@ -125,11 +140,7 @@ export class ValidatorClient {
     return checked.outcome;
   };
 
-  private async checkProposal(
-    data: Uint8Array,
-  ): Promise<
-    { outcome: ValidationOutcome; slot?: Slot } | { proposal: BlockProposal; header: BlockHeader; digest: Hex }
-  > {
+  private async checkProposal(data: Uint8Array): Promise<{ outcome: Refusal; slot?: Slot } | CheckedProposal> {
     let proposal: BlockProposal;
     let header: BlockHeader;
     try {
@@ -163,9 +174,8 @@ export class ValidatorClient {
     return { proposal, header, digest };
   }
 
-  private async onProposal(data: Uint8Array, from: string): Promise<void> {
-    const checked = await this.checkProposal(data);
-    if ('outcome' in checked) return;
+  private async onProposal(checked: CheckedProposal | undefined, from: string): Promise<void> {
+    if (!checked || !this.running) return;
     const outcome = await this.attest(checked.proposal, checked.header, checked.digest, from);
     if (outcome.result === 'attested') this.log.info('Attested a block proposal', { ...outcome, from });
     // Skipping is a node's normal state when it has no key or is outside the committee.
@@ -193,7 +203,13 @@ export class ValidatorClient {
     const deadline = Number(timestampForSlot(asSlot(slot + 1n), this.deps.constants)) * 1000;
     const txs = await this.fetchTxs(proposal.txHashes, from);
     if (typeof txs === 'string') return done('invalid', txs);
-    const result = await reexecuteProposal({ ...this.deps, now: this.now }, proposal, header, txs, deadline);
+    const result = await reexecuteProposal(
+      { ...this.deps, signal: this.controller.signal },
+      proposal,
+      header,
+      txs,
+      deadline,
+    );
     if (!result.ok) return done('invalid', result.reason);
     let signature;
     try {

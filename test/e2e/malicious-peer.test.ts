@@ -4,16 +4,17 @@ import { ENR } from '@chainsafe/enr';
 import { bytesToHex, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EpochCache } from '../../src/epoch/epoch-cache.js';
-import { RollupEpochReader } from '../../src/epoch/rollup-reader.js';
-import { slotAt } from '../../src/epoch/time.js';
+import { EpochCache } from '../../src/protocol/epoch/epoch-cache.js';
+import { RollupContract } from '../../src/l1/contracts/rollup.js';
+import { systemClock } from '../../src/foundation/time/index.js';
+import { slotAt } from '../../src/protocol/epoch/time.js';
 import { createRpcClient, type RpcClientOf } from '../../src/foundation/json-rpc/index.js';
 import { configureLogging } from '../../src/foundation/log/index.js';
 import { getFreePort } from '../../src/foundation/net/free-port.js';
 import { asSlot } from '../../src/foundation/types/branded.js';
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
-import { proposalDigest, signProposalDigest } from '../../src/l1/proposal-digest.js';
+import { proposalDigest, signProposalDigest } from '../../src/protocol/proposal-digest.js';
 import type { NodeModules, RunningNode } from '../../src/node/aztec-node.js';
 import { nodeApiSchema, p2pApiSchema } from '../../src/node/api/schema.js';
 import type { AztecConfig } from '../../src/node/config.js';
@@ -64,7 +65,7 @@ describe('a peer that gossips bad block proposals', () => {
   const lines: LogLine[] = [];
   let identity: NetworkIdentity;
   let epochCache: EpochCache;
-  let constants: Awaited<ReturnType<RollupEpochReader['constants']>>;
+  let constants: Awaited<ReturnType<RollupContract['getConstants']>>;
 
   /** The validator under attack; the other one is only ever connected to it and the bootnode. */
   const target = () => validators[1]!;
@@ -116,9 +117,9 @@ describe('a peer that gossips bad block proposals', () => {
       rollupAddress: rollup,
       version: await network.l1.readContract({ address: rollup, abi: RollupAbi, functionName: 'VERSION' }),
     };
-    const reader = new RollupEpochReader(network.l1, rollup);
-    constants = await reader.constants();
-    epochCache = new EpochCache(reader, constants);
+    const reader = new RollupContract(network.l1, rollup);
+    constants = await reader.getConstants();
+    epochCache = new EpochCache(reader, constants, systemClock);
 
     await until(
       'the validators to find each other',

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EpochCache } from '../../src/epoch/epoch-cache.js';
-import { RollupEpochReader } from '../../src/epoch/rollup-reader.js';
-import { epochOfSlot, timestampForSlot } from '../../src/epoch/time.js';
+import { EpochCache } from '../../src/protocol/epoch/epoch-cache.js';
+import { RollupContract } from '../../src/l1/contracts/rollup.js';
+import { epochOfSlot, timestampForSlot } from '../../src/protocol/epoch/time.js';
 import { asSlot } from '../../src/foundation/types/branded.js';
 import { RollupAbi, StakingAssetHandlerAbi } from '../../src/l1/generated/index.js';
 import { addValidatorThroughHandler } from '../../src/l1/validators.js';
@@ -30,9 +30,11 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
       await l1.publicClient.readContract({ address: rollup, abi: RollupAbi, functionName: 'getAttesterCount' }),
     ).toBe(4n);
 
-    const reader = new RollupEpochReader(l1.publicClient, rollup);
-    const cache = await EpochCache.create(reader);
-    const k = await reader.constants();
+    const reader = new RollupContract(l1.publicClient, rollup);
+    const k = await reader.getConstants();
+    // The cache's clock is L1 time, which the test moves by mining at chosen timestamps.
+    let l1Now = (await l1.publicClient.getBlock()).timestamp;
+    const cache = new EpochCache(reader, k, { nowMs: () => Number(l1Now) * 1000 });
     const read = <T>(functionName: string, args: readonly unknown[]) =>
       l1.publicClient.readContract({
         address: rollup,
@@ -42,7 +44,7 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
       }) as Promise<T>;
 
     // Move past two epochs: the validators registered after genesis are now in the frozen set.
-    const now = await reader.latestTimestamp();
+    const now = l1Now;
     const startSlot = (now - k.genesisTime) / k.slotDuration + 2n * k.epochDuration + 1n;
 
     let nonEmpty = 0;
@@ -51,6 +53,7 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
       const slot = asSlot(s);
       const ts = timestampForSlot(slot, k);
       await l1.mineAt(ts);
+      l1Now = ts;
       const epoch = epochOfSlot(slot, k);
       if (s % k.epochDuration === 0n) {
         // Someone calls setupEpoch each epoch (propose does): it stores seeds two epochs ahead.
@@ -94,10 +97,12 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
     });
     expect(withdrawer).toBe(l1.walletClient.account.address);
 
-    const reader = new RollupEpochReader(l1.publicClient, rollup);
-    const cache = await EpochCache.create(reader);
-    const k = await reader.constants();
-    const now = await reader.latestTimestamp();
+    const reader = new RollupContract(l1.publicClient, rollup);
+    const k = await reader.getConstants();
+    // The cache's clock is L1 time, which the test moves by mining at chosen timestamps.
+    let l1Now = (await l1.publicClient.getBlock()).timestamp;
+    const cache = new EpochCache(reader, k, { nowMs: () => Number(l1Now) * 1000 });
+    const now = l1Now;
     // Enough epochs that the committees' differing is not left to chance (see the last assertion).
     const EPOCHS = 7n;
     const startSlot = (now - k.genesisTime) / k.slotDuration + 2n * k.epochDuration + 1n;
@@ -106,6 +111,7 @@ describe('committee and proposer: TypeScript agrees with the Rollup', () => {
       const slot = asSlot(s);
       const ts = timestampForSlot(slot, k);
       await l1.mineAt(ts);
+      l1Now = ts;
       if (s % k.epochDuration === 0n) {
         await l1.walletClient.writeContract({ address: rollup, abi: RollupAbi, functionName: 'setupEpoch' });
       }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
-import { proposalDigest, recoverAttester, signProposalDigest } from '../../src/l1/proposal-digest.js';
+import { proposalDigest, recoverAttester, signProposalDigest } from '../../src/protocol/proposal-digest.js';
 import { startTestL1, type TestL1 } from '../helpers/l1.js';
 
 describe('proposal digest', () => {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-import { decodeEventLog, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 
 import type { RpcClientOf } from '../../foundation/json-rpc/index.js';
 import { asL2BlockNumber } from '../../foundation/types/branded.js';
 import type { L1PublicClient, L1WalletClient } from '../../l1/clients.js';
-import { FeeAssetAbi, FeeJuicePortalAbi } from '../../l1/generated/index.js';
-import { sendAndWait } from '../../l1/send.js';
+import { FeeAssetContract, FeeJuicePortalContract } from '../../l1/contracts/index.js';
 import type { nodeApiSchema } from '../../node/api/schema.js';
 import { computeSecretHash } from '../../types/fee-juice.js';
 import { asFr, frFromBuffer, frToHex, type Fr } from '../../types/fr.js';
@@ -50,35 +49,18 @@ export class FeeJuiceAccount {
     opts: { mint: boolean },
   ): Promise<PendingClaim> {
     const me = l1.walletClient.account.address;
-    if (opts.mint)
-      await sendAndWait(l1, {
-        address: addresses.feeAsset,
-        abi: FeeAssetAbi,
-        functionName: 'mint',
-        args: [me, amount],
-      });
-    await sendAndWait(l1, {
-      address: addresses.feeAsset,
-      abi: FeeAssetAbi,
-      functionName: 'approve',
-      args: [addresses.feeJuicePortal, amount],
-    });
+    const feeAsset = new FeeAssetContract(l1.publicClient, addresses.feeAsset);
+    if (opts.mint) await feeAsset.mint(l1, me, amount);
+    await feeAsset.approve(l1, addresses.feeJuicePortal, amount);
     const secret = randomFr();
-    const hash = await sendAndWait(l1, {
-      address: addresses.feeJuicePortal,
-      abi: FeeJuicePortalAbi,
-      functionName: 'depositToAztecPublic',
-      args: [frToHex(this.address), amount, frToHex(computeSecretHash(secret))],
-    });
-    const receipt = await l1.publicClient.getTransactionReceipt({ hash });
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== addresses.feeJuicePortal.toLowerCase()) continue;
-      const ev = decodeEventLog({ abi: FeeJuicePortalAbi, data: log.data, topics: log.topics });
-      if (ev.eventName === 'DepositToAztecPublic') {
-        return { amount, secret, leaf: asFr(BigInt(ev.args.key)), leafIndex: ev.args.index };
-      }
-    }
-    throw new Error(`no DepositToAztecPublic event in L1 tx ${hash}`);
+    const portal = new FeeJuicePortalContract(l1.publicClient, addresses.feeJuicePortal);
+    const deposit = await portal.depositToAztecPublic(
+      l1,
+      frToHex(this.address),
+      amount,
+      frToHex(computeSecretHash(secret)),
+    );
+    return { amount, secret, leaf: asFr(BigInt(deposit.key)), leafIndex: deposit.index };
   }
 
   /** Waits until the node's L1→L2 message tree holds the deposit (it arrives with an L2 block). */

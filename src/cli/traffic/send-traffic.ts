@@ -3,7 +3,7 @@ import type { Hex } from 'viem';
 import { createRpcClient, type RpcClientOf } from '../../foundation/json-rpc/index.js';
 import { createLogger } from '../../foundation/log/index.js';
 import { createL1PublicClient, createL1WalletClient } from '../../l1/clients.js';
-import { FeeAssetAbi } from '../../l1/generated/index.js';
+import { FeeAssetContract } from '../../l1/contracts/index.js';
 import { nodeApiSchema } from '../../node/api/schema.js';
 import { frToHex, type Fr } from '../../types/fr.js';
 import { txToJSON } from '../../types/tx-json.js';
@@ -40,12 +40,7 @@ export async function sendTraffic(opts: {
     publicClient: createL1PublicClient(l1Opts),
     walletClient: createL1WalletClient(l1Opts, opts.l1PrivateKey),
   };
-  const mint = await l1.publicClient.readContract({
-    address: a.feeAsset,
-    abi: FeeAssetAbi,
-    functionName: 'isMinter',
-    args: [l1.walletClient.account.address],
-  });
+  const mint = await new FeeAssetContract(l1.publicClient, a.feeAsset).isMinter(l1.walletClient.account.address);
 
   const account = new FeeJuiceAccount();
   const amount = opts.amount ?? 10n ** 18n;

@@ -4,14 +4,16 @@ export interface PollingLoopOptions {
   intervalMs: number;
   /** Longest pause after repeated failures (the pause doubles per failure from `intervalMs`). */
   maxBackoffMs: number;
-  work: () => Promise<void>;
+  /** One run; `signal` fires when the loop is stopped, so a long run can return early. */
+  work: (signal: AbortSignal) => Promise<void>;
   /** Told of each failed run and how long the loop will wait before the next. */
   onError: (err: unknown, delayMs: number) => void;
 }
 
 /**
  * A cancellable polling loop whose runs never overlap each other or any other task given to `runExclusive`. Failed
- * runs back off exponentially (so a rate-limited L1 endpoint gets room), a success resets the pause.
+ * runs back off exponentially (so a rate-limited L1 endpoint gets room), a success resets the pause. `stop()` aborts
+ * the signal the run in progress was given, so the run returns early instead of finishing its work.
  */
 export class PollingLoop {
   private tail: Promise<void> = Promise.resolve();
@@ -19,6 +21,7 @@ export class PollingLoop {
   private stopped = true;
   private failures = 0;
   private wakeUp: (() => void) | undefined;
+  private controller = new AbortController();
 
   constructor(private readonly opts: PollingLoopOptions) {}
 
@@ -26,15 +29,22 @@ export class PollingLoop {
   start(): void {
     if (this.running) return;
     this.stopped = false;
+    this.controller = new AbortController();
     this.running = this.run();
   }
 
-  /** Stops polling; resolves once the run in progress has returned. */
+  /** Stops polling: aborts the run in progress and resolves once it has returned. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.controller.abort();
     this.wakeUp?.();
     await this.running;
     this.running = undefined;
+  }
+
+  /** The signal of the current run: fires on `stop()`. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
   /** Ends the current pause early. */
@@ -56,7 +66,8 @@ export class PollingLoop {
     while (!this.stopped) {
       let delay = this.opts.intervalMs;
       try {
-        await this.runExclusive(this.opts.work);
+        const signal = this.controller.signal;
+        await this.runExclusive(() => this.opts.work(signal));
         this.failures = 0;
       } catch (err) {
         this.failures++;

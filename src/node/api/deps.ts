@@ -12,6 +12,8 @@ export interface ChainReader {
   getLatestBlockNumber(): bigint;
   getBlock(blockNumber: bigint): L2Block | undefined;
   getTxLocation(txHash: Fr): { blockNumber: bigint; index: number } | undefined;
+  /** The 16 L1→L2 message leaves of a block (zero-filled). */
+  getL1ToL2Messages(blockNumber: bigint): Fr[];
 }
 
 /** A tx rejected by the pool, with a reason a client can read. */
@@ -46,6 +48,7 @@ export interface NodeApiDeps {
   worldState: WorldState;
   txPool: TxPoolReader;
   facts: NodeFacts;
+  /** Base fees of the next block (`node_getCurrentBaseFees`). */
   baseFees(): GasFees;
   isReady(): boolean;
   /** The current slot, its epoch and its proposer (attester address; null with an empty committee). */

@@ -1,18 +1,17 @@
 import type { z } from 'zod';
 
 import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
-import { l2BlockToJSON } from '../../types/block-json.js';
 import { frToHex, type Fr } from '../../types/fr.js';
-import { blockHeaderToJSON, gasFeesToJSON } from '../../types/header-json.js';
+import { gasFeesToJSON } from '../../types/header-json.js';
 import { headerHash } from '../../types/header-codec.js';
-import { l2TipsToJSON } from '../../types/tips.js';
 import { txToJSON } from '../../types/tx-json.js';
+import { createArchiverApi, resolveBlockParam, type BlockParamValue } from './archiver-api.js';
 import type { IndexedLeafWitness, MembershipWitness, TreeId } from '../../world-state/types.js';
 import type { NodeApiDeps } from './deps.js';
 import type { nodeApiSchema } from './schema.js';
 import { encodeSiblingPath } from './sibling-path.js';
 
-type Block = number | 'latest';
+type Block = BlockParamValue;
 
 const witnessToJSON = (w: MembershipWitness) => ({
   index: w.index.toString(),
@@ -25,15 +24,7 @@ const indexedToJSON = (w: IndexedLeafWitness) => ({
 
 /** The `node_` JSON-RPC methods over the archiver's store, the world state and the tx pool. */
 export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiSchema> {
-  const latest = () => d.chain.getLatestBlockNumber();
-  /** A block number the node can answer for, or a JSON-RPC error saying why not. */
-  const resolve = (b: Block | undefined): bigint => {
-    const tip = latest();
-    if (b === undefined || b === 'latest') return tip;
-    const n = BigInt(b);
-    if (n > tip) throw new RpcError(RpcErrorCode.INVALID_PARAMS, `block ${n} is beyond the node's latest block ${tip}`);
-    return n;
-  };
+  const resolve = (b: Block | undefined): bigint => resolveBlockParam(d.chain, b);
   const worldStateCall = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -54,7 +45,7 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
   };
 
   return {
-    getL2Tips: () => l2TipsToJSON(d.chain.getTips()),
+    ...createArchiverApi(d),
     getArchiveSiblingPath: path('archive'),
     getNoteHashSiblingPath: path('noteHash'),
     getL1ToL2MessageSiblingPath: path('l1ToL2Message'),
@@ -69,24 +60,6 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
     getL1ToL2MessageMembershipWitness: appendOnlyWitness('l1ToL2Message'),
     getArchiveMembershipWitness: appendOnlyWitness('archive'),
     getPublicStorageAt: (b, slot) => frToHex(worldStateCall(() => d.worldState.getPublicStorageAt(slot, resolve(b)))),
-    getBlockNumber: () => Number(latest()),
-    getProvenBlockNumber: () => Number(d.chain.getTips().proven.number),
-    getBlock: b => {
-      const block = d.chain.getBlock(resolve(b));
-      return block ? l2BlockToJSON(block) : null;
-    },
-    getBlocks: (from, limit) => {
-      const out = [];
-      for (let n = BigInt(from); n < BigInt(from) + BigInt(limit) && n <= latest(); n++) {
-        const block = d.chain.getBlock(n);
-        if (block) out.push(l2BlockToJSON(block));
-      }
-      return out;
-    },
-    getBlockHeader: b => {
-      const block = d.chain.getBlock(resolve(b));
-      return block ? blockHeaderToJSON(block.header) : null;
-    },
     sendTx: async tx => {
       const result = await d.txPool.add(tx);
       if (!result.accepted) {
@@ -111,7 +84,6 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
       l1ContractAddresses: d.facts.l1ContractAddresses,
       ...(d.facts.enr ? { enr: d.facts.enr } : {}),
     }),
-    isReady: () => d.isReady(),
     getNodeVersion: () => d.facts.nodeVersion,
     getChainId: () => d.facts.l1ChainId,
     getVersion: () => d.facts.rollupVersion,

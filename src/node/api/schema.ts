@@ -71,9 +71,28 @@ export const SlotInfoSchema = z.strictObject({
   proposer: L1AddressSchema.nullable(),
 });
 
+/**
+ * The `archiver_` namespace: the synced chain's reads, served whenever the archiver runs (alone with `--archiver`,
+ * the only namespace besides the admin one). The `node_` namespace serves the same methods under its own prefix.
+ */
+export const archiverApiSchema = {
+  getL2Tips: { params: z.tuple([]), result: L2TipsSchema },
+  getBlockNumber: { params: z.tuple([]), result: z.number().int() },
+  getProvenBlockNumber: { params: z.tuple([]), result: z.number().int() },
+  getBlock: { params: z.tuple([BlockParam]), result: L2BlockSchema.nullable() },
+  getBlocks: {
+    params: z.tuple([BlockNumberParam, z.number().int().min(1).max(100)]),
+    result: z.array(L2BlockSchema),
+  },
+  getBlockHeader: { params: z.tuple([BlockParam.optional()]), result: BlockHeaderSchema.nullable() },
+  /** The 16 L1→L2 message leaves of a block (zero-filled), as the archiver synced them from the Inbox. */
+  getL1ToL2Messages: { params: z.tuple([BlockNumberParam]), result: z.array(FrSchema) },
+  isReady: { params: z.tuple([]), result: z.boolean() },
+} as const;
+
 /** The `node_` namespace: what operators, wallets and other nodes call. */
 export const nodeApiSchema = {
-  getL2Tips: { params: z.tuple([]), result: L2TipsSchema },
+  ...archiverApiSchema,
   getArchiveSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
   getNoteHashSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
   getL1ToL2MessageSiblingPath: { params: z.tuple([BlockParam, LeafIndexParam]), result: SiblingPathSchema },
@@ -86,21 +105,12 @@ export const nodeApiSchema = {
   },
   getArchiveMembershipWitness: { params: z.tuple([BlockParam, FrSchema]), result: MembershipWitnessSchema.nullable() },
   getPublicStorageAt: { params: z.tuple([BlockParam, FrSchema]), result: FrSchema },
-  getBlockNumber: { params: z.tuple([]), result: z.number().int() },
-  getProvenBlockNumber: { params: z.tuple([]), result: z.number().int() },
-  getBlock: { params: z.tuple([BlockParam]), result: L2BlockSchema.nullable() },
-  getBlocks: {
-    params: z.tuple([BlockNumberParam, z.number().int().min(1).max(100)]),
-    result: z.array(L2BlockSchema),
-  },
-  getBlockHeader: { params: z.tuple([BlockParam.optional()]), result: BlockHeaderSchema.nullable() },
   sendTx: { params: z.tuple([TxSchema]), result: FrSchema },
   getTxReceipt: { params: z.tuple([FrSchema]), result: TxReceiptSchema },
   getTxByHash: { params: z.tuple([FrSchema]), result: TxSchema.nullable() },
   getPendingTxs: { params: z.tuple([z.number().int().min(1).max(1000).optional()]), result: z.array(TxSchema) },
   getPendingTxCount: { params: z.tuple([]), result: z.number().int() },
   getNodeInfo: { params: z.tuple([]), result: NodeInfoSchema },
-  isReady: { params: z.tuple([]), result: z.boolean() },
   getNodeVersion: { params: z.tuple([]), result: z.string() },
   getChainId: { params: z.tuple([]), result: z.number().int() },
   getVersion: { params: z.tuple([]), result: z.number().int() },

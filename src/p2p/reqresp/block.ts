@@ -1,6 +1,6 @@
 import { decodeL2Block, encodeL2Block, MAX_L2_BLOCK_SIZE, type Fr, type L2Block } from '../../types/index.js';
 import type { PeerId } from '../libp2p-node.js';
-import type { L2BlockSource } from '../tx-pool/block-follower.js';
+import type { L2BlockSource } from '../../types/l2-block-source.js';
 import { ReqRespStatus, type ReqResp, type ReqRespHandler, type ReqRespProtocol } from './core.js';
 
 /**

@@ -1,7 +1,7 @@
 import { BufferWriter, decodeExact } from '../../foundation/serialization/index.js';
 import { FR_ZERO, readFr, writeFr, type Fr } from '../../types/index.js';
 import type { PeerId } from '../libp2p-node.js';
-import type { L2BlockSource } from '../tx-pool/block-follower.js';
+import type { L2BlockSource } from '../../types/l2-block-source.js';
 import { ReqRespStatus, type ReqResp, type ReqRespHandler, type ReqRespProtocol } from './core.js';
 
 /** Longest node version string, in UTF-8 bytes. */

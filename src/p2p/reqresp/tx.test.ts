@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { ALICE_KEY, makeTx } from '../../sequencer/testing/index.js';
+import { ALICE_KEY, makeTx } from '../../protocol/testing/index.js';
 import { txHash, type Fr } from '../../types/index.js';
 import { TestNodes } from '../testing/index.js';
 

@@ -1,5 +1,5 @@
 import { getFreePort } from '../../foundation/net/free-port.js';
-import { TxPool } from '../tx-pool/index.js';
+import { TxPool } from '../../tx-pool/index.js';
 import {
   ALICE,
   commitFundingBlock,
@@ -8,7 +8,7 @@ import {
   TEST_PORTAL,
   TEST_VERSION,
   type TestWorld,
-} from '../../sequencer/testing/index.js';
+} from '../../protocol/testing/index.js';
 import { P2PBootstrap } from '../bootstrap.js';
 import { generatePeerPrivateKeyHex } from '../peer-key.js';
 import { P2PService, type P2PServiceConfig, type P2PServiceDeps } from '../service.js';

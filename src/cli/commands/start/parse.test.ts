@@ -54,26 +54,30 @@ describe('aztec start declarations', () => {
 
   it.each(entries)('parses $m.flag from the command line', ({ section, key, m }) => {
     for (const flag of [m.flag, ...(m.aliases ?? [])]) {
-      const parsed = start(['--node', flag, m.parse.sample]);
+      const parsed = start(['--archiver', '--node', flag, m.parse.sample]);
       const target = section === 'modules' ? parsed.modules : parsed.config;
       expect(valueOf(section === 'modules' ? { modules: target } : target, section, key)).toEqual(
         m.parse(m.parse.sample),
       );
       if (m.parse.isBoolean) {
-        const bare = start(['--node', flag]);
+        const bare = start(['--archiver', '--node', flag]);
         expect(valueOf(section === 'modules' ? { modules: bare.modules } : bare.config, section, key)).toBe(true);
       }
     }
   });
 
   it('applies flag > env > preset > default', () => {
-    expect(start(['--node']).config.l1.aztecSlotDuration).toBe(36);
-    expect(start(['--node', '--network', 'local']).config.l1.aztecSlotDuration).toBe(8);
-    expect(start(['--node', '--network', 'local'], { AZTEC_SLOT_DURATION: '24' }).config.l1.aztecSlotDuration).toBe(24);
-    const all = start(['--node', '--network', 'local', '--l1.aztecSlotDuration', '12'], { AZTEC_SLOT_DURATION: '24' });
+    expect(start(['--archiver', '--node']).config.l1.aztecSlotDuration).toBe(36);
+    expect(start(['--archiver', '--node', '--network', 'local']).config.l1.aztecSlotDuration).toBe(8);
+    expect(
+      start(['--archiver', '--node', '--network', 'local'], { AZTEC_SLOT_DURATION: '24' }).config.l1.aztecSlotDuration,
+    ).toBe(24);
+    const all = start(['--archiver', '--node', '--network', 'local', '--l1.aztecSlotDuration', '12'], {
+      AZTEC_SLOT_DURATION: '24',
+    });
     expect(all.config.l1.aztecSlotDuration).toBe(12);
     expect(all.origins.l1.aztecSlotDuration).toBe('flag');
-    expect(start(['--node'], { NETWORK: 'local' }).config.l1.l1ChainId).toBe(31337);
+    expect(start(['--archiver', '--node'], { NETWORK: 'local' }).config.l1.l1ChainId).toBe(31337);
   });
 });
 
@@ -90,28 +94,30 @@ describe('aztec start networks', () => {
   });
 
   it('refuses alpha-testnet while its addresses and bootnodes are empty, saying which and how to give them', () => {
-    const message = failure(['--network', 'alpha-testnet', '--node']);
+    const message = failure(['--network', 'alpha-testnet', '--archiver', '--node']);
     expect(message).toContain('network preset "alpha-testnet" leaves 10 value(s) empty');
     expect(message).toContain('ROLLUP_CONTRACT_ADDRESS (--l1.rollupAddress)');
     expect(message).toContain('BOOTSTRAP_NODES (--p2p.bootstrapNodes)');
     const addresses = Object.values(startSections.l1.mappings).filter(m => m.env?.endsWith('_CONTRACT_ADDRESS'));
     const env = Object.fromEntries(addresses.map(m => [m.env, m.parse.sample]));
-    const filled = start(['--network', 'alpha-testnet', '--node', '--p2p.bootstrapNodes', 'enr:-x'], env);
+    const filled = start(['--network', 'alpha-testnet', '--archiver', '--node', '--p2p.bootstrapNodes', 'enr:-x'], env);
     expect(filled.config.l1.l1ChainId).toBe(11155111);
     expect(filled.config.l1.aztecTargetCommitteeSize).toBe(48);
     expect(filled.config.l1.ethereumSlotDuration).toBe(12);
   });
 
   it('lists the known networks for an unknown one, files included', () => {
-    expect(failure(['--network', 'nope', '--node'])).toContain(
+    expect(failure(['--network', 'nope', '--archiver', '--node'])).toContain(
       '--network / NETWORK: unknown network "nope"; known networks: local, alpha-testnet',
     );
     const dir = mkdtempSync(join(tmpdir(), 'networks-'));
     writeFileSync(join(dir, 'devnet.json'), JSON.stringify({ name: 'devnet', values: { L1_CHAIN_ID: '5' } }));
     writeFileSync(join(dir, 'broken.json'), JSON.stringify({ name: 'broken', values: { L1_CHAIN_ID: 5 } }));
-    expect(failure(['--network', 'x', '--node'], {}, dir)).toContain('known networks: local, broken, devnet');
-    expect(failure(['--network', 'broken', '--node'], {}, dir)).toContain('broken.json is not valid');
-    expect(parseStartCommand(['--network', 'devnet', '--node'], {}, { networksDir: dir })).toMatchObject({
+    expect(failure(['--network', 'x', '--archiver', '--node'], {}, dir)).toContain(
+      'known networks: local, broken, devnet',
+    );
+    expect(failure(['--network', 'broken', '--archiver', '--node'], {}, dir)).toContain('broken.json is not valid');
+    expect(parseStartCommand(['--network', 'devnet', '--archiver', '--node'], {}, { networksDir: dir })).toMatchObject({
       config: { l1: { l1ChainId: 5 } },
     });
     expect(defaultNetworksDir()).toMatch(/networks$/);
@@ -150,6 +156,17 @@ describe('aztec start bad values', () => {
     expect(failure(['--node', `--sequencer.validatorPrivatekey=${good}`])).not.toContain('9a9a');
     const help = parseStartCommand(['--help'], { VALIDATOR_PRIVATE_KEY: good });
     expect(JSON.stringify(help)).not.toContain('9a9a');
+  });
+
+  it('refuses module combinations that cannot work, naming the flag', () => {
+    expect(failure(['--sequencer'])).toContain('--sequencer needs --node');
+    expect(failure(['--archiver', '--sequencer'])).toContain('--sequencer needs --node');
+    expect(failure(['--node'])).toContain('--node needs --archiver');
+    expect(failure(['--prover-node'])).toContain('--prover-node needs --archiver');
+    expect(failure(['--archiver'], { P2P_ENABLED: 'true' })).toContain('--p2p-enabled (P2P_ENABLED) needs --node');
+    expect(start(['--archiver']).modules).toMatchObject({ archiver: true, node: false });
+    expect(start(['--archiver', '--node', '--sequencer']).modules).toMatchObject({ sequencer: true });
+    expect(start(['--archiver', '--prover-node']).modules).toMatchObject({ proverNode: true });
   });
 
   it('requires a module and rejects unknown flags', () => {

@@ -9,6 +9,7 @@ import {
   type ConfigSources,
 } from '../../../foundation/config/index.js';
 import { aztecConfigSections, nodeConfigMappings, type AztecConfig } from '../../../node/config.js';
+import { moduleProblems } from '../../../node/modules.js';
 import { listNetworks, loadNetwork, missingPresetValues, type NetworkPreset } from '../../../node/networks.js';
 import { readFlags } from '../../flags.js';
 import { renderStartHelp } from './help.js';
@@ -84,7 +85,8 @@ function allMappings(): ConfigMapping<unknown>[] {
 /**
  * Parses the arguments after `aztec start` against the environment, without side effects. Returns the help
  * text for `-h/--help`; otherwise the resolved config and chosen modules. Throws one `ConfigError` listing
- * every problem: bad values, unknown flags or network, no module chosen, or preset values left empty.
+ * every problem: bad values, unknown flags or network, no module chosen, a combination of modules that cannot work
+ * (`--sequencer` without `--node`, say), or preset values left empty.
  */
 export function parseStartCommand(
   args: readonly string[],
@@ -113,6 +115,10 @@ export function parseStartCommand(
   if (!modules.localNetwork && !SERVICE_MODULES.some(m => modules[m])) {
     const flagsList = [...SERVICE_MODULES.map(m => startModuleMappings[m].flag), '--local-network'].join(', ');
     throw new ConfigError([{ message: `aztec start: choose what to start with at least one of ${flagsList}` }]);
+  }
+  if (!modules.localNetwork && !modules.p2pBootstrap) {
+    const problems = moduleProblems(modules, resolved.config.p2p.enabled);
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   const gap = resolved.preset && missingPresetValues(resolved.preset, aztecConfigSections, resolved.origins);
   if (gap) throw new ConfigError([gap]);

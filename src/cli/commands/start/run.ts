@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import type { ConfigOrigin } from '../../../foundation/config/index.js';
 import { errorMessage } from '../../../foundation/errors/index.js';
 import { JsonRpcServer } from '../../../foundation/json-rpc/index.js';
+import { isAbortError } from '../../../foundation/timers/index.js';
 import { createLogger } from '../../../foundation/log/index.js';
 import { createL1PublicClient } from '../../../l1/clients.js';
-import { startAztecNode } from '../../../node/aztec-node.js';
+import { startAztecNode, type RunningNode } from '../../../node/aztec-node.js';
 import type { AztecConfig } from '../../../node/config.js';
 import { networkConfigRoute } from '../../../node/http-routes.js';
 import { resolveL1Addresses } from '../../../node/l1-addresses.js';
@@ -35,16 +36,27 @@ export async function runStart(config: AztecConfig, modules: StartModules, origi
       bootstrapNodes: remote.bootstrapNodes.length,
     });
   }
-  const node = await startAztecNode(resolved, {
-    node: modules.node,
-    archiver: modules.archiver,
-    sequencer: modules.sequencer,
-    proverNode: modules.proverNode,
+  // Ctrl-C while the node still waits at start (for its L1, say) aborts the start; afterwards it stops the node.
+  const shutdown = new AbortController();
+  const signalled = waitForShutdownSignal().then(signal => {
+    shutdown.abort(signal);
+    return signal;
   });
   const log = createLogger('node');
+  let node: RunningNode;
   try {
-    const signal = await waitForShutdownSignal();
-    log.info('Stopping', { signal });
+    node = await startAztecNode(
+      resolved,
+      { node: modules.node, archiver: modules.archiver, sequencer: modules.sequencer, proverNode: modules.proverNode },
+      { signal: shutdown.signal },
+    );
+  } catch (err) {
+    if (!shutdown.signal.aborted || !isAbortError(err)) throw err;
+    log.info('Stopped before the node had started', { signal: await signalled });
+    return;
+  }
+  try {
+    log.info('Stopping', { signal: await signalled });
   } finally {
     await node.stop();
   }

@@ -1,0 +1,3 @@
+export * from './polling-loop.js';
+export * from './sleep.js';
+export * from './retry.js';

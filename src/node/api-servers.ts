@@ -1,0 +1,88 @@
+import type { Hex } from 'viem';
+import type { Registry } from 'prom-client';
+
+import type { Archiver } from '../archiver/archiver.js';
+import { JsonRpcServer, rpcNamespace, type RpcNamespace } from '../foundation/json-rpc/index.js';
+import type { AztecConfig } from './config.js';
+import { createAdminApi } from './api/admin-api.js';
+import { createArchiverApi } from './api/archiver-api.js';
+import type { NodeApiDeps } from './api/deps.js';
+import { createNodeApi } from './api/node-api.js';
+import { createP2PApi, type P2PPeerSource } from './api/p2p-api.js';
+import { archiverApiSchema, nodeAdminApiSchema, nodeApiSchema, p2pApiSchema } from './api/schema.js';
+import { networkConfigRoute, nodeRoutes, type NodeStatus } from './http-routes.js';
+import type { NetworkConfig } from './network-config.js';
+
+/** What the JSON-RPC servers serve: the archiver always; the node API and P2P with `--node`. */
+export interface ApiServerDeps {
+  config: AztecConfig;
+  archiver: Archiver;
+  /** With `--node`: the `node_` and `p2p_` namespaces. */
+  node: (NodeApiDeps & { p2p: P2PPeerSource | undefined }) | undefined;
+  sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+  status: NodeStatus;
+  metrics: Registry;
+  networkConfig: () => NetworkConfig;
+}
+
+/** The two servers, listening. */
+export interface ApiServers {
+  rpc: JsonRpcServer;
+  admin: JsonRpcServer;
+  rpcUrl: string;
+  adminUrl: string;
+}
+
+const shown = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
+
+/**
+ * The node's namespaces by module: `archiver_` whenever the archiver runs (with `--archiver` alone, the only one);
+ * `node_` and `p2p_` with `--node`; `nodeAdmin_` on the admin port. Plus `GET /status`, `/metrics`, `/` and
+ * `/network-config`.
+ */
+export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'status'>): RpcNamespace[] {
+  const isReady = () => d.status.report().ready;
+  const namespaces = [
+    rpcNamespace('archiver', archiverApiSchema, createArchiverApi({ chain: d.archiver.store, isReady })),
+  ];
+  if (d.node) {
+    namespaces.push(rpcNamespace('node', nodeApiSchema, createNodeApi(d.node)));
+    namespaces.push(rpcNamespace('p2p', p2pApiSchema, createP2PApi(d.node.p2p)));
+  }
+  return namespaces;
+}
+
+/**
+ * Builds the JSON-RPC server (AZTEC_PORT) and the admin server (AZTEC_ADMIN_PORT, loopback by default). Not
+ * listening yet: register them for teardown, then `listenApiServers`.
+ */
+export function createApiServers(d: ApiServerDeps): { rpc: JsonRpcServer; admin: JsonRpcServer } {
+  const { config } = d;
+  const rpc = new JsonRpcServer({
+    host: config.node.host,
+    port: config.node.port,
+    namespaces: apiNamespaces(d),
+    routes: { '/network-config': networkConfigRoute(d.networkConfig), ...nodeRoutes(d.status, d.metrics) },
+  });
+  const admin = new JsonRpcServer({
+    host: config.node.adminHost,
+    port: config.node.adminPort,
+    namespaces: [
+      rpcNamespace('nodeAdmin', nodeAdminApiSchema, createAdminApi({ archiver: d.archiver, sequencer: d.sequencer })),
+    ],
+  });
+  return { rpc, admin };
+}
+
+/** Starts both servers; resolves with the URLs they answer on. */
+export async function listenApiServers(
+  config: AztecConfig,
+  servers: { rpc: JsonRpcServer; admin: JsonRpcServer },
+): Promise<{ rpcUrl: string; adminUrl: string }> {
+  const port = await servers.rpc.start();
+  const adminPort = await servers.admin.start();
+  return {
+    rpcUrl: `http://${shown(config.node.host)}:${port}`,
+    adminUrl: `http://${shown(config.node.adminHost)}:${adminPort}`,
+  };
+}

@@ -1,3 +1,0 @@
-export * from './block-follower.js';
-export * from './tx-pool.js';
-export * from './validation.js';

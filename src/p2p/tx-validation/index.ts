@@ -1,2 +1,0 @@
-export * from './rejection.js';
-export * from './rules.js';

@@ -1,0 +1,4 @@
+export * from './admission.js';
+export * from './execute.js';
+export * from './rejection.js';
+export * from './rules.js';

@@ -1,0 +1,2 @@
+export * from './block-follower.js';
+export * from './tx-pool.js';

@@ -1,0 +1,296 @@
+import { createLogger } from '../foundation/log/index.js';
+import type { KvMap, KvStore } from '../kv/index.js';
+import { txRejection, type TxRejection } from '../protocol/tx/index.js';
+import {
+  decodeTx,
+  encodeTx,
+  frFromHex,
+  frToHex,
+  txHash,
+  type Fr,
+  type GasFees,
+  type L2Block,
+  type Tx,
+} from '../types/index.js';
+import type { WorldState } from '../world-state/types.js';
+import {
+  checkTxAgainstState,
+  checkTxStateless,
+  claimNullifiers,
+  type PoolValidationContext,
+} from '../protocol/tx/admission.js';
+
+/** Default bound on pending txs. */
+export const DEFAULT_MAX_PENDING_TXS = 10_000;
+
+/** Dependencies and settings of a `TxPool`. */
+export interface TxPoolOptions extends Omit<PoolValidationContext, 'baseFees'> {
+  /** Where the pool persists (maps named `tx-pool/*`). */
+  store: KvStore;
+  /** The latest world state: txs are checked against it. */
+  worldState: WorldState;
+  /** Most pending txs (default 10 000); beyond it `add` refuses with `POOL_FULL`. */
+  maxPendingTxs?: number;
+  /** Current base fees; when given, txs whose maximum fees are below them are refused. */
+  getBaseFees?: () => GasFees;
+}
+
+/** Outcome of `TxPool.add`. */
+export type AddTxResult = { accepted: true; txHash: Fr } | { accepted: false; rejection: TxRejection };
+
+/** Where a tx stands, as far as this node knows. */
+export type TxStatus = 'pending' | { status: 'mined'; blockNumber: bigint } | { status: 'dropped'; reason: string };
+
+type StoredStatus =
+  | { s: 'pending'; seq: number; priority: string; expiry: string; nullifiers: string[] }
+  | { s: 'mined'; block: string }
+  | { s: 'dropped'; reason: string };
+
+const MAX_U128 = (1n << 128n) - 1n;
+const u64Key = (n: bigint) => n.toString(16).padStart(16, '0');
+const log = createLogger('tx-pool');
+
+/**
+ * The pending txs of this node, persisted in the KvStore: validated on `add` against the latest world state,
+ * served in priority order (highest `maxFeesPerGas.feePerL2Gas` first, then arrival), with receipts (pending, mined,
+ * dropped). Mined txs keep their body so an unwind can put them back (`onUnwind`) until `pruneMinedBefore`.
+ */
+export class TxPool {
+  private readonly txs: KvMap<string, Buffer>;
+  private readonly status: KvMap<string, StoredStatus>;
+  private readonly byPriority: KvMap<[string, number], string>;
+  private readonly byNullifier: KvMap<string, string>;
+  private readonly byExpiry: KvMap<[string, string], number>;
+  private readonly byMinedBlock: KvMap<[string, string], number>;
+  private readonly meta: KvMap<string, number>;
+  private readonly maxPending: number;
+
+  constructor(private readonly opts: TxPoolOptions) {
+    const s = opts.store;
+    this.txs = s.openMap<Buffer, string>('tx-pool/txs', { values: 'binary' });
+    this.status = s.openMap<StoredStatus, string>('tx-pool/status');
+    this.byPriority = s.openMap<string, [string, number]>('tx-pool/by-priority');
+    this.byNullifier = s.openMap<string, string>('tx-pool/by-nullifier');
+    this.byExpiry = s.openMap<number, [string, string]>('tx-pool/by-expiry');
+    this.byMinedBlock = s.openMap<number, [string, string]>('tx-pool/by-mined-block');
+    this.meta = s.openMap<number, string>('tx-pool/meta');
+    this.maxPending = opts.maxPendingTxs ?? DEFAULT_MAX_PENDING_TXS;
+  }
+
+  private ctx(): PoolValidationContext {
+    const { l1ChainId, version, feeJuicePortal, getBaseFees } = this.opts;
+    return { l1ChainId, version, feeJuicePortal, ...(getBaseFees ? { baseFees: getBaseFees() } : {}) };
+  }
+
+  /** Validates `tx` (as the sequencer would for the next block, plus pool conflicts) and stores it as pending. */
+  async add(tx: Tx): Promise<AddTxResult> {
+    const ws = this.opts.worldState;
+    const ctx = this.ctx();
+    const invalid = await checkTxStateless(tx, ws.getBlockNumber() + 1n, ctx);
+    if (invalid) return { accepted: false, rejection: invalid };
+    const hash = txHash(tx);
+    const key = frToHex(hash);
+    const refuse = (code: TxRejection['code'], reason: string): AddTxResult => ({
+      accepted: false,
+      rejection: txRejection(code, reason),
+    });
+    return this.opts.store.transactionSync(() => {
+      const known = this.status.get(key);
+      if (known?.s === 'pending') return refuse('ALREADY_KNOWN', `tx ${key} is already in the pool`);
+      if (known?.s === 'mined')
+        return refuse('ALREADY_KNOWN', `tx ${key} was already mined in block ${BigInt(`0x${known.block}`)}`);
+      const state = checkTxAgainstState(tx, ws, ctx);
+      if ('rejection' in state) return { accepted: false, rejection: state.rejection };
+      for (const n of state.nullifiers) {
+        const owner = this.byNullifier.get(frToHex(n));
+        if (owner !== undefined) {
+          return refuse('DUPLICATE_NULLIFIER', `nullifier ${frToHex(n)} is already used by pending tx ${owner}`);
+        }
+      }
+      if (this.getPendingCount() >= this.maxPending) {
+        return refuse('POOL_FULL', `the tx pool is full (${this.maxPending} pending txs); try again later`);
+      }
+      this.putPending(tx, key, state.nullifiers);
+      log.debug('Added tx', { txHash: key });
+      return { accepted: true, txHash: hash };
+    });
+  }
+
+  private putPending(tx: Tx, key: string, nullifiers: readonly Fr[]): void {
+    const seq = this.meta.get('seq') ?? 0;
+    this.meta.set('seq', seq + 1);
+    const priority = (MAX_U128 - tx.gasSettings.maxFeesPerGas.feePerL2Gas).toString(16).padStart(32, '0');
+    const expiry = u64Key(tx.expiryBlockNumber);
+    const hexes = nullifiers.map(frToHex);
+    this.txs.set(key, encodeTx(tx));
+    this.status.set(key, { s: 'pending', seq, priority, expiry, nullifiers: hexes });
+    this.byPriority.set([priority, seq], key);
+    for (const n of hexes) this.byNullifier.set(n, key);
+    this.byExpiry.set([expiry, key], 1);
+  }
+
+  private removePending(key: string, rec: Extract<StoredStatus, { s: 'pending' }>): void {
+    this.byPriority.delete([rec.priority, rec.seq]);
+    for (const n of rec.nullifiers) if (this.byNullifier.get(n) === key) this.byNullifier.delete(n);
+    this.byExpiry.delete([rec.expiry, key]);
+  }
+
+  /** Pending txs in priority order: highest `feePerL2Gas` first, then earliest arrival. */
+  *iteratePendingTxs(): Generator<Tx> {
+    for (const { value: key } of this.byPriority.entries()) {
+      const bytes = this.txs.get(key);
+      if (bytes) yield decodeTx(bytes);
+    }
+  }
+
+  /** Up to `limit` pending txs in priority order. */
+  getPendingTxs(limit?: number): Tx[] {
+    const out: Tx[] = [];
+    for (const tx of this.iteratePendingTxs()) {
+      if (limit !== undefined && out.length >= limit) break;
+      out.push(tx);
+    }
+    return out;
+  }
+
+  /** A pending or mined tx by hash. */
+  getTxByHash(hash: Fr): Tx | undefined {
+    const bytes = this.txs.get(frToHex(hash));
+    return bytes ? decodeTx(bytes) : undefined;
+  }
+
+  /** Number of pending txs. */
+  getPendingCount(): number {
+    return this.byPriority.count();
+  }
+
+  /** Receipt status of a tx; `undefined` when this node never saw it (or pruned it). */
+  getTxStatus(hash: Fr): TxStatus | undefined {
+    const rec = this.status.get(frToHex(hash));
+    if (rec === undefined) return undefined;
+    if (rec.s === 'pending') return 'pending';
+    if (rec.s === 'mined') return { status: 'mined', blockNumber: BigInt(`0x${rec.block}`) };
+    return { status: 'dropped', reason: rec.reason };
+  }
+
+  /** Records txs as mined in `blockNumber` (also txs this pool never held, for their receipts). */
+  markMined(hashes: readonly Fr[], blockNumber: bigint): void {
+    const block = u64Key(blockNumber);
+    this.opts.store.transactionSync(() => {
+      for (const key of hashes.map(frToHex)) {
+        const rec = this.status.get(key);
+        if (rec?.s === 'pending') this.removePending(key, rec);
+        if (rec?.s === 'mined') this.byMinedBlock.delete([rec.block, key]);
+        this.status.set(key, { s: 'mined', block });
+        this.byMinedBlock.set([block, key], 1);
+      }
+    });
+  }
+
+  /** Drops a pending tx with a reason its sender can read; whether it was pending. */
+  markDropped(hash: Fr, reason: string): boolean {
+    const key = frToHex(hash);
+    return this.opts.store.transactionSync(() => {
+      const rec = this.status.get(key);
+      if (rec?.s !== 'pending') return false;
+      this.removePending(key, rec);
+      this.txs.delete(key);
+      this.status.set(key, { s: 'dropped', reason });
+      log.debug('Dropped tx', { txHash: key, reason });
+      return true;
+    });
+  }
+
+  /**
+   * A block was added to the chain: its txs become mined, pending txs that reuse one of its nullifiers and txs that
+   * can no longer be included (expiry below the next block) are dropped. Returns the dropped hashes.
+   */
+  onBlockMined(block: L2Block): Fr[] {
+    const blockNumber = block.header.globalVariables.blockNumber;
+    return this.opts.store.transactionSync(() => {
+      this.markMined(
+        block.body.map(e => e.txHash),
+        blockNumber,
+      );
+      const dropped: Fr[] = [];
+      for (const effect of block.body) {
+        for (const n of effect.nullifiers) {
+          const owner = this.byNullifier.get(frToHex(n));
+          if (owner === undefined) continue;
+          const reason = `nullifier ${frToHex(n)} was emitted by tx ${frToHex(effect.txHash)} in block ${blockNumber}`;
+          if (this.markDropped(frFromHex(owner), reason)) dropped.push(frFromHex(owner));
+        }
+      }
+      return [...dropped, ...this.evictExpired(blockNumber + 1n)];
+    });
+  }
+
+  /** Drops pending txs whose expiry is below `nextBlockNumber`; returns their hashes. */
+  evictExpired(nextBlockNumber: bigint): Fr[] {
+    const expired = [...this.byExpiry.keys({ end: [u64Key(nextBlockNumber)] as unknown as [string, string] })];
+    return this.opts.store.transactionSync(() =>
+      expired.flatMap(([expiry, key]) => {
+        const reason = `expired: includable up to block ${BigInt(`0x${expiry}`)}, the next block is ${nextBlockNumber}`;
+        return this.markDropped(frFromHex(key), reason) ? [frFromHex(key)] : [];
+      }),
+    );
+  }
+
+  /**
+   * Puts txs of pruned or unwound blocks back as pending (no state checks: the chain just fell back below them).
+   * A pending tx whose nullifier one of them uses is dropped.
+   */
+  reinsert(txs: readonly Tx[]): void {
+    const ctx = this.ctx();
+    this.opts.store.transactionSync(() => {
+      for (const tx of txs) {
+        const key = frToHex(txHash(tx));
+        const rec = this.status.get(key);
+        if (rec?.s === 'pending') continue;
+        if (rec?.s === 'mined') this.byMinedBlock.delete([rec.block, key]);
+        const nullifiers = [...tx.nullifiers, ...claimNullifiers(tx, ctx)];
+        for (const n of nullifiers) {
+          const owner = this.byNullifier.get(frToHex(n));
+          if (owner !== undefined && owner !== key) {
+            this.markDropped(
+              frFromHex(owner),
+              `nullifier ${frToHex(n)} is used by tx ${key}, re-added after an unwind`,
+            );
+          }
+        }
+        this.putPending(tx, key, nullifiers);
+      }
+    });
+  }
+
+  /** The chain unwound to `blockNumber`: txs mined above it are pending again (receipts without a body are removed). */
+  onUnwind(blockNumber: bigint): Fr[] {
+    const above = [...this.byMinedBlock.keys({ start: [u64Key(blockNumber + 1n)] as unknown as [string, string] })];
+    return this.opts.store.transactionSync(() => {
+      const txs: Tx[] = [];
+      for (const [block, key] of above) {
+        const bytes = this.txs.get(key);
+        if (bytes) txs.push(decodeTx(bytes));
+        else {
+          this.status.delete(key);
+          this.byMinedBlock.delete([block, key]);
+        }
+      }
+      this.reinsert(txs);
+      return txs.map(txHash);
+    });
+  }
+
+  /** Forgets mined txs (bodies and receipts) of blocks below `blockNumber`; returns how many. */
+  pruneMinedBefore(blockNumber: bigint): number {
+    const old = [...this.byMinedBlock.keys({ end: [u64Key(blockNumber)] as unknown as [string, string] })];
+    this.opts.store.transactionSync(() => {
+      for (const [block, key] of old) {
+        this.txs.delete(key);
+        this.status.delete(key);
+        this.byMinedBlock.delete([block, key]);
+      }
+    });
+    return old.length;
+  }
+}
