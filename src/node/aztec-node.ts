@@ -136,6 +136,9 @@ export async function startAztecNode(
         store,
         worldState,
         getBaseFees: () => baseFees.current(),
+        maxPendingTxs: config.p2p.maxPendingTxCount,
+        maxPendingBytes: config.p2p.maxTxPoolSize,
+        metrics,
       });
       // The pool follows the archiver's chain every P2P_BLOCK_CHECK_INTERVAL_MS (with or without P2P): mined txs
       // leave it, unwound ones come back. Started before the archiver, so it sees every block the archiver adds.

@@ -80,6 +80,22 @@ export const p2pConfigMappings = defineConfigMappings({
     default: 100,
     description: 'How many milliseconds to wait between each check for new L2 blocks.',
   },
+  maxTxPoolSize: {
+    env: 'P2P_MAX_TX_POOL_SIZE',
+    flag: '--p2p.maxTxPoolSize',
+    parse: p.integer({ min: 1, placeholder: '<bytes>' }),
+    default: 100_000_000,
+    description:
+      'The most bytes of pending txs the tx pool holds; beyond it a tx that pays more per L2 gas evicts the lowest-paying ones.',
+  },
+  maxPendingTxCount: {
+    env: 'P2P_MAX_PENDING_TX_COUNT',
+    flag: '--p2p.maxPendingTxCount',
+    parse: p.integer({ min: 1, placeholder: '<txs>' }),
+    default: 10_000,
+    description:
+      'The most pending txs the tx pool holds; beyond it a tx that pays more per L2 gas evicts the lowest-paying ones.',
+  },
   peerIdPrivateKey: {
     env: 'PEER_ID_PRIVATE_KEY',
     flag: '--p2p.peerIdPrivateKey',

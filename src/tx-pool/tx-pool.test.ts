@@ -23,7 +23,8 @@ import {
   testGlobals,
   type TestWorld,
 } from '../protocol/testing/index.js';
-import { signTx, txHash, type Fr, type Tx } from '../types/index.js';
+import { computeFee, encodeTx, frToHex, signTx, txHash, type Fr, type Tx } from '../types/index.js';
+import { Registry } from '../foundation/metrics/index.js';
 import { createWorldState } from '../world-state/index.js';
 import { TxPool, type AddTxResult, type TxPoolOptions } from './tx-pool.js';
 
@@ -100,7 +101,7 @@ describe('TxPool', () => {
     const clash = await makeTx(ALICE_KEY, { nullifiers: [freshFr(), tx.nullifiers[0]!] });
     expect(rejected(await pool.add(clash))).toMatchObject({
       code: 'DUPLICATE_NULLIFIER',
-      reason: expect.stringContaining('is already used by pending tx 0x') as string,
+      reason: expect.stringContaining('it shares a nullifier with pending tx 0x') as string,
     });
     expect((await pool.add(await claimTx())).accepted).toBe(true);
     expect(rejected(await pool.add(await claimTx()))?.code).toBe('DUPLICATE_NULLIFIER');
@@ -112,7 +113,7 @@ describe('TxPool', () => {
     const reuse = await makeTx(ALICE_KEY, { nullifiers: tx.nullifiers, noteHashes: [freshFr()] });
     expect(rejected(await pool.add(reuse))).toEqual({
       code: 'DUPLICATE_NULLIFIER',
-      reason: `nullifier 0x${tx.nullifiers[0]!.toString(16).padStart(64, '0')} was already emitted in a mined block`,
+      reason: `nullifier 0x${tx.nullifiers[0]!.toString(16).padStart(64, '0')} was already emitted`,
     });
     expect(rejected(await pool.add(tx))?.reason).toBe(
       `tx 0x${txHash(tx).toString(16).padStart(64, '0')} was already mined in block 2`,
@@ -140,20 +141,28 @@ describe('TxPool', () => {
     expect(pool.getPendingCount()).toBe(0);
   });
 
-  it('checks the balance against the most the tx can cost, unless it claims', async () => {
+  it('checks the balance against the most the tx can cost, a claim counting towards it', async () => {
     expect(rejected(await pool.add(await makeTx(BOB_KEY, fee(1n))))).toMatchObject({
       code: 'INSUFFICIENT_FEE_JUICE',
       reason: expect.stringMatching(
-        /has 0 fee juice, but the tx may cost up to 110000 \(gas limits × max fees per gas\)$/,
+        /^the most the tx may cost \(gas limits × max fees per gas\) needs 110000 fee juice, but the fee payer 0x[0-9a-f]+ has 0$/,
       ) as string,
     });
+    // The same rule as the block builder's: a claim credits the fee payer before the fee is charged.
+    const claimTooSmall = await makeTx(BOB_KEY, {
+      ...fee(10n ** 5n),
+      actions: [{ type: 'claim', to: BOB, amount: DEPOSIT, secret, leafIndex: 0n }],
+    });
+    const maxCost = computeFee(claimTooSmall.gasSettings.gasLimits, claimTooSmall.gasSettings.maxFeesPerGas);
+    expect(maxCost).toBeGreaterThan(DEPOSIT);
+    expect(rejected(await pool.add(claimTooSmall))?.code).toBe('INSUFFICIENT_FEE_JUICE');
     expect((await pool.add(await claimTx())).accepted).toBe(true);
     const badClaim = await makeTx(BOB_KEY, {
       actions: [{ type: 'claim', to: BOB, amount: 1n, secret, leafIndex: 0n }],
     });
     expect(rejected(await pool.add(badClaim))?.code).toBe('INVALID_CLAIM');
     const notYet = await makeTx(BOB_KEY, { actions: [{ type: 'claim', to: BOB, amount: 1n, secret, leafIndex: 40n }] });
-    expect(rejected(await pool.add(notYet))?.reason).toContain('the leaf is not in the L2 state yet');
+    expect(rejected(await pool.add(notYet))?.reason).toContain('the leaf is empty');
   });
 
   it('marks block txs mined and evicts txs whose nullifiers were mined or that expired', async () => {
@@ -199,12 +208,62 @@ describe('TxPool', () => {
     expect(pool.markDropped(txHash(tx), 'again')).toBe(false);
   });
 
-  it('refuses txs when full', async () => {
-    const small = newPool(world, { maxPendingTxs: 2 });
-    for (let i = 0; i < 2; i++) expect((await small.add(await makeTx(ALICE_KEY))).accepted).toBe(true);
-    expect(rejected(await small.add(await makeTx(ALICE_KEY)))).toEqual({
+  it('when full, takes a tx that pays more by evicting the lowest-paying one, and refuses one that does not', async () => {
+    const metrics = new Registry();
+    const small = newPool(world, { maxPendingTxs: 2, metrics });
+    const [low, mid] = [await makeTx(ALICE_KEY, fee(2n)), await makeTx(ALICE_KEY, fee(3n))];
+    for (const tx of [low, mid]) expect((await small.add(tx)).accepted).toBe(true);
+    expect(rejected(await small.add(await makeTx(ALICE_KEY, fee(2n))))).toEqual({
       code: 'POOL_FULL',
-      reason: 'the tx pool is full (2 pending txs); try again later',
+      reason:
+        'the tx pool is full (2 pending txs) and its lowest-paying tx pays 2 per L2 gas; pay more than that ' +
+        '(this tx offers 2) or try again later',
+    });
+    const high = await makeTx(ALICE_KEY, fee(5n));
+    expect((await small.add(high)).accepted).toBe(true);
+    expect(small.getPendingTxs()).toEqual([high, mid]);
+    expect(small.getTxStatus(txHash(low))).toEqual({
+      status: 'dropped',
+      reason: `evicted from the full tx pool by tx ${frToHex(txHash(high))}, which pays more`,
+    });
+    expect(await metrics.getSingleMetricAsString('aztec_tx_pool_dropped_total')).toContain(
+      'aztec_tx_pool_dropped_total{cause="evicted"} 1',
+    );
+    expect(await metrics.getSingleMetricAsString('aztec_tx_pool_pending_txs')).toContain('aztec_tx_pool_pending_txs 2');
+  });
+
+  it('is bounded by bytes too, and counts them across restarts of the pool', async () => {
+    const one = await makeTx(ALICE_KEY, fee(2n));
+    const size = encodeTx(one).length;
+    const small = newPool(world, { maxPendingBytes: Math.floor(size * 2.5) });
+    expect((await small.add(one)).accepted).toBe(true);
+    expect((await small.add(await makeTx(ALICE_KEY, fee(2n)))).accepted).toBe(true);
+    expect(small.getPendingBytes()).toBe(2 * size);
+    expect(rejected(await small.add(await makeTx(ALICE_KEY, fee(1n))))?.reason).toMatch(
+      new RegExp(`^the tx pool is full \\(${Math.floor(size * 2.5)} bytes of pending txs\\)`),
+    );
+    expect((await small.add(await makeTx(ALICE_KEY, fee(3n)))).accepted).toBe(true);
+    expect(small.getPendingCount()).toBe(2);
+    const reopened = newPool(world, { maxPendingBytes: Math.floor(size * 2.5) });
+    expect(reopened.getPendingBytes()).toBe(2 * size);
+  });
+
+  it('replaces pending txs that share a nullifier when the new one pays 10% more, and says how much otherwise', async () => {
+    const first = await makeTx(ALICE_KEY, fee(100n));
+    expect((await pool.add(first)).accepted).toBe(true);
+    const same = await makeTx(ALICE_KEY, { ...fee(109n), nullifiers: first.nullifiers });
+    expect(rejected(await pool.add(same))).toEqual({
+      code: 'DUPLICATE_NULLIFIER',
+      reason:
+        `it shares a nullifier with pending tx ${frToHex(txHash(first))}; to replace it, pay at least 110 per L2 gas ` +
+        '(10% more than its 100; this tx offers 109) and at least its 10 per DA gas',
+    });
+    const bumped = await makeTx(ALICE_KEY, { ...fee(110n), nullifiers: first.nullifiers });
+    expect((await pool.add(bumped)).accepted).toBe(true);
+    expect(pool.getPendingTxs()).toEqual([bumped]);
+    expect(pool.getTxStatus(txHash(first))).toEqual({
+      status: 'dropped',
+      reason: `replaced by tx ${frToHex(txHash(bumped))}, which pays more`,
     });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from 'prom-client';
 
 export { Registry };
+export type { Counter, Gauge, Histogram } from 'prom-client';
 
 /**
  * Where a component registers its metrics. The composition root passes the node's registry (served on

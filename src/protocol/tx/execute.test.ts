@@ -216,7 +216,7 @@ describe('executeTx rejections', () => {
   it('INVALID_CLAIM when the leaf is empty or out of range', async () => {
     const claim = (leafIndex: bigint) =>
       makeTx(ALICE_KEY, { actions: [{ type: 'claim', to: ALICE, amount: 1n, secret: 1n as Fr, leafIndex }] });
-    expect((await reject(await claim(5n)))?.reason).toContain('the leaf is empty (is the deposit in a block yet?)');
+    expect((await reject(await claim(5n)))?.reason).toContain('the leaf is empty, the claim expects');
     expect((await reject(await claim(1n << 50n)))?.reason).toBe(
       'action 0: leafIndex 1125899906842624 is outside the L1→L2 message tree',
     );

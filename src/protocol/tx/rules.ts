@@ -168,6 +168,20 @@ export function checkTxGas(tx: UnsignedTx, gas: Gas, baseFees?: GasFees): TxReje
   return undefined;
 }
 
+/**
+ * Every check that needs no state, in the protocol's order: chain, version, expiry against `ctx.blockNumber`,
+ * counts and size, signature, `gas` within the limits, and (when given) the max fees against `baseFees`. The pool
+ * runs it for the next block with the worst-case gas; the builder and the attesters for the block, with its gas.
+ */
+export async function checkTxStateless(
+  tx: Tx,
+  ctx: TxStaticContext,
+  gas: Gas,
+  baseFees?: GasFees,
+): Promise<TxRejection | undefined> {
+  return checkTxStatic(tx, ctx) ?? (await checkTxSignature(tx)) ?? checkTxGas(tx, gas, baseFees);
+}
+
 /** Checks that a tx's own nullifiers are distinct: returns the first repeated one. */
 export function firstRepeated(values: readonly Fr[]): Fr | undefined {
   const seen = new Set<Fr>();
