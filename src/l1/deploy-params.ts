@@ -17,11 +17,13 @@ export function deployParamsFromConfig(
     genesisArchiveRoot: Hex;
     initialValidators: readonly GenesisValidator[];
     requireSyncProof: boolean;
+    /** When slot 0 begins (L1 seconds); default the Rollup's deployment block. */
+    genesisTime?: bigint;
   },
 ): DeployParams {
   return {
     genesisArchiveRoot: opts.genesisArchiveRoot,
-    genesisTime: 0n,
+    genesisTime: opts.genesisTime ?? 0n,
     slotDuration: BigInt(l1.aztecSlotDuration),
     epochDuration: BigInt(l1.aztecEpochDuration),
     targetCommitteeSize: BigInt(l1.aztecTargetCommitteeSize),

@@ -1,10 +1,18 @@
 import type { Address } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
 
 import { NodeError } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import type { L1Deployment } from '../l1/addresses.js';
 import { startAnvil, type Anvil } from '../l1/anvil.js';
-import { createL1PublicClient, createL1WalletClient } from '../l1/clients.js';
+import { BYTES_PER_BLOB } from '../l1/blobs/encoding.js';
+import { sendBlobTransaction } from '../l1/blobs/send.js';
+import {
+  createL1PublicClient,
+  createL1WalletClient,
+  type L1ClientOptions,
+  type L1PublicClient,
+} from '../l1/clients.js';
 import type { L1Config } from '../l1/config.js';
 import { deployL1Contracts } from '../l1/deploy.js';
 import { deployParamsFromConfig } from '../l1/deploy-params.js';
@@ -44,10 +52,27 @@ export function localL1Port(l1: L1Config): number {
   return url.port === '' ? 80 : Number(url.port);
 }
 
+/** Options of `startLocalNetwork`. */
+export interface LocalNetworkOptions {
+  /** Genesis validators (anvil accounts 1..N). */
+  validators: number;
+  /**
+   * Seconds from the end of the deployment to the start of slot 0: the time the network's nodes have to start before
+   * their first slot (default one Aztec slot; 0: slot 0 starts at the Rollup's deployment block).
+   */
+  genesisDelaySeconds?: number;
+  logger?: Logger;
+}
+
 /**
  * Starts anvil on the configured loopback port, deploys the contracts with the preset's constants (instantly,
  * mining a block per transaction), stakes `validators` genesis validators (anvil accounts 1..N), then switches
  * the L1 to a block every ETHEREUM_SLOT_DURATION seconds.
+ *
+ * Slot 0 begins `genesisDelaySeconds` after the deployment, so that the node started next proposes block 1 in slot
+ * 0 rather than losing it to its own start-up. Before deploying, one blob transaction is sent: the first blob
+ * transaction makes anvil (and this process) load the KZG trusted setup, seconds that would otherwise come out of
+ * the first slot.
  *
  * Deviation from the committee issue ("registers N validators through the handler"): the validators are staked as
  * the genesis set (`Rollup.initialiseValidatorSet`), not through the StakingAssetHandler. A validator that joins
@@ -55,10 +80,7 @@ export function localL1Port(l1: L1Config): number {
  * registered through the handler would produce no block for its first two epochs. Joining through the handler is
  * what `aztec add-l1-validator` does, and its e2e covers it.
  */
-export async function startLocalNetwork(
-  l1: L1Config,
-  opts: { validators: number; logger?: Logger },
-): Promise<LocalNetwork> {
+export async function startLocalNetwork(l1: L1Config, opts: LocalNetworkOptions): Promise<LocalNetwork> {
   const log = opts.logger ?? createLogger('local-network');
   const port = localL1Port(l1);
   let anvil: Anvil;
@@ -79,6 +101,8 @@ export async function startLocalNetwork(
       accountIndex: i + 1,
       attester: devAccount(i + 1).address,
     }));
+    await warmUpKzg(publicClient, clientOpts);
+    const genesisDelay = BigInt(opts.genesisDelaySeconds ?? l1.aztecSlotDuration);
     const deployment = await deployL1Contracts(
       { publicClient, walletClient, logger: log.child('deploy') },
       deployParamsFromConfig(l1, {
@@ -89,6 +113,8 @@ export async function startLocalNetwork(
           withdrawer: v.attester,
         })),
         requireSyncProof: false,
+        // Counted from the wall clock, which the automined deployment blocks' timestamps follow.
+        ...(genesisDelay > 0n ? { genesisTime: BigInt(Math.ceil(Date.now() / 1000)) + genesisDelay } : {}),
       }),
     );
     await publicClient.request({ method: 'evm_setAutomine' as 'eth_chainId', params: [false] as never });
@@ -102,4 +128,20 @@ export async function startLocalNetwork(
     await anvil.stop();
     throw err;
   }
+}
+
+/**
+ * Sends one blob transaction, from a throwaway account (so that the deployer's nonces, and with them the contract
+ * addresses, stay as `src/l1/local-addresses.ts` has them): anvil and this process load the KZG trusted setup now.
+ */
+async function warmUpKzg(publicClient: L1PublicClient, clientOpts: L1ClientOptions): Promise<void> {
+  const walletClient = createL1WalletClient(clientOpts, generatePrivateKey());
+  await publicClient.request({
+    method: 'anvil_setBalance' as 'eth_chainId',
+    params: [walletClient.account.address, '0xde0b6b3a7640000'] as never,
+  });
+  await sendBlobTransaction(
+    { publicClient, walletClient },
+    { to: walletClient.account.address, data: '0x', blobs: [new Uint8Array(BYTES_PER_BLOB)], label: 'KZG warm-up' },
+  );
 }

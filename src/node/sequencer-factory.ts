@@ -4,6 +4,7 @@ import type { ArchiverStore } from '../archiver/store.js';
 import { NodeError } from '../foundation/errors/index.js';
 import type { MetricsRegistry } from '../foundation/metrics/index.js';
 import type { KvStore } from '../kv/index.js';
+import { getKzg } from '../l1/blobs/index.js';
 import { createL1WalletClient } from '../l1/clients.js';
 import { GovernanceProposerContract } from '../l1/contracts/index.js';
 import type { L1Clock } from '../l1/l1-clock.js';
@@ -61,6 +62,8 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
     );
   }
   const attester = privateKeyToAddress(validatorKey);
+  // The KZG trusted setup takes seconds to load: loaded now, at start, rather than in the first slot we build in.
+  getKzg();
   const publisherKey = config.sequencer.publisherPrivateKey ?? validatorKey;
   const l1BlockTime = config.l1.ethereumSlotDuration;
   const sender = new L1TxSender(l1.publicClient, createL1WalletClient(l1.clientOpts, publisherKey), {

@@ -102,6 +102,7 @@ export class Sequencer {
       const start = Number(timestampForSlot(slot, this.deps.constants));
       checkDeadline(this.opts.timetable, state, this.deps.clock.nowMs() / 1000 - start);
     }
+    if (state !== this.state) this.log.debug(`Entering ${state}`, { slot, l1Time: this.deps.clock.nowMs() / 1000 });
     this.state = state;
   }
 

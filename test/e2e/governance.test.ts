@@ -20,6 +20,8 @@ describe('governance signalling', () => {
     network = await startInProcessNetwork();
     const node = await network.addNode({ node: true, archiver: true, sequencer: true, proverNode: false });
     const gp = { address: network.net.deployment.addresses.governanceProposer, abi: GovernanceProposerAbi } as const;
+    // Rounds count slots, which begin at genesis (a slot after the local network's deployment): wait for block 1.
+    await until('block 1', () => node.archiver.store.getLatestBlockNumber() >= 1n);
     const round = await network.l1.readContract({ ...gp, functionName: 'getCurrentRound' });
     const signals = () => network!.l1.readContract({ ...gp, functionName: 'signalCount', args: [round, PAYLOAD] });
     expect(await signals()).toBe(0n);

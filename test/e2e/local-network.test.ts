@@ -48,6 +48,8 @@ describe('aztec start --local-network', () => {
     await proc.waitFor(/Downloaded L2 block 2/, 60_000);
     const node = createRpcClient(p.rpcUrl, 'node', nodeApiSchema);
     expect(Number((await node.getL2Tips()).latest.number)).toBeGreaterThanOrEqual(2);
+    // Slot 0 is not lost to start-up: block 1 is in it.
+    expect((await node.getBlock(1))?.header.globalVariables.slotNumber).toBe(0n);
 
     expect(await proc.stop('SIGINT')).toBe(0);
     expect(isAlive(pid)).toBe(false);

@@ -54,7 +54,8 @@ export async function startFlakyL1(target: string, policy: FaultPolicy = forward
       const decision = current({ methods, path: req.url ?? '/', index: requests++ });
       if (decision !== 'forward') {
         failed++;
-        for (const m of methods.length > 0 ? methods : [`GET ${req.url}`]) failedMethods[m] = (failedMethods[m] ?? 0) + 1;
+        for (const m of methods.length > 0 ? methods : [`GET ${req.url}`])
+          failedMethods[m] = (failedMethods[m] ?? 0) + 1;
         res.writeHead(decision.status, { 'content-type': 'text/plain' }).end(`injected HTTP ${decision.status}`);
         return;
       }

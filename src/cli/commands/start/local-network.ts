@@ -39,7 +39,14 @@ export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
  */
 export async function startLocalNetwork(config: AztecConfig, validators: number, ctx: CliContext): Promise<void> {
   const log = createLogger('local-network');
-  const net = await startNetwork(config.l1, { validators, logger: log });
+  // One validator: slot 0 starts a slot after the deployment, time enough for the in-process node to start and
+  // propose block 1 in it. Several: the validators' processes take longer than a slot to start, so their network
+  // starts at its deployment and they begin with the slot they are up for.
+  const net = await startNetwork(config.l1, {
+    validators,
+    logger: log,
+    ...(validators > 1 ? { genesisDelaySeconds: 0 } : {}),
+  });
   if (validators > 1) {
     // One process per validator, talking over P2P (each holds one key).
     try {
