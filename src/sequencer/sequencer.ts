@@ -130,10 +130,13 @@ export class Sequencer {
     const slot = slotAt(nextTs, deps.constants);
     if (slot <= this.lastSlot) return;
     try {
-      this.setState('PROPOSER_CHECK', slot);
+      // The deadline is checked once the slot is known to be ours: a slot of another proposer is not ours to give
+      // up (and would be given up again on every pass until it ends).
+      this.setState('PROPOSER_CHECK', undefined);
       const proposer = await deps.epochCache.getProposerAttester(slot);
       if (proposer !== undefined && proposer.toLowerCase() !== deps.attester.toLowerCase()) return;
       this.lastSlot = slot;
+      this.setState('PROPOSER_CHECK', slot);
       const archive = frToHex(deps.worldState.getRoot('archive'));
       try {
         await deps.rollup.canProposeAtTime(nextTs, archive, deps.publisher.address);

@@ -1,0 +1,1 @@
+export * from './manual-l1-clock.js';
