@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +66,15 @@ describe('aztec CLI (child process)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--l1-rpc-urls / ETHEREUM_HOSTS: "notaurl" from environment variable ETHEREUM_HOSTS');
     expect(r.stdout).toBe('');
+  });
+
+  it('--version prints the package version, as node_getNodeVersion reports it', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = aztec([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    }
   });
 
   it('refuses a bad VALIDATOR_PRIVATE_KEY without echoing it', () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { errorMessage, NodeError } from '../foundation/errors/index.js';
+import { NODE_VERSION } from '../node/version.js';
 import { commands as defaultCommands } from './commands/index.js';
 import type { CliCommand, CliContext } from './types.js';
 
@@ -21,6 +22,8 @@ export function processContext(): CliContext {
 export function buildProgram(ctx: CliContext, commands: readonly CliCommand[] = defaultCommands): Command {
   const program = new Command('aztec')
     .description('Runs and manages a node of the L2 rollup: `aztec start --help` lists every setting.')
+    // The same string `node_getNodeVersion` answers, so a script can compare the binary with a running node.
+    .version(NODE_VERSION, '-V, --version', 'Prints the version of this software')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr });

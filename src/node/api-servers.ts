@@ -37,7 +37,7 @@ const shown = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
 
 /**
  * The node's namespaces by module: `archiver_` whenever the archiver runs (with `--archiver` alone, the only one);
- * `node_` and `p2p_` with `--node`; `nodeAdmin_` on the admin port. Plus `GET /status`, `/metrics`, `/` and
+ * `node_` (also as `aztec_`) and `p2p_` with `--node`; `nodeAdmin_` (also as `aztecAdmin_`) on the admin port. Plus `GET /status`, `/metrics`, `/` and
  * `/network-config`.
  */
 export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'status'>): RpcNamespace[] {
@@ -46,10 +46,19 @@ export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'stat
     rpcNamespace('archiver', archiverApiSchema, createArchiverApi({ chain: d.archiver.store, isReady })),
   ];
   if (d.node) {
-    namespaces.push(rpcNamespace('node', nodeApiSchema, createNodeApi(d.node)));
+    const node = createNodeApi(d.node);
+    namespaces.push(rpcNamespace('node', nodeApiSchema, node));
+    // Newer Aztec nodes serve the same methods as `aztec_`: scripts written against either prefix work.
+    namespaces.push(rpcNamespace('aztec', nodeApiSchema, node));
     namespaces.push(rpcNamespace('p2p', p2pApiSchema, createP2PApi(d.node.p2p)));
   }
   return namespaces;
+}
+
+/** The admin port's namespace, as `nodeAdmin_` and, as newer Aztec nodes name it, `aztecAdmin_`. */
+export function adminNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'sequencer'>): RpcNamespace[] {
+  const admin = createAdminApi({ archiver: d.archiver, sequencer: d.sequencer });
+  return [rpcNamespace('nodeAdmin', nodeAdminApiSchema, admin), rpcNamespace('aztecAdmin', nodeAdminApiSchema, admin)];
 }
 
 /**
@@ -67,9 +76,7 @@ export function createApiServers(d: ApiServerDeps): { rpc: JsonRpcServer; admin:
   const admin = new JsonRpcServer({
     host: config.node.adminHost,
     port: config.node.adminPort,
-    namespaces: [
-      rpcNamespace('nodeAdmin', nodeAdminApiSchema, createAdminApi({ archiver: d.archiver, sequencer: d.sequencer })),
-    ],
+    namespaces: adminNamespaces(d),
   });
   return { rpc, admin };
 }

@@ -6,7 +6,7 @@ import { createL1PublicClient } from '../../src/l1/clients.js';
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
 import { nodeApiSchema } from '../../src/node/api/schema.js';
-import { isAlive, spawnAztec, type AztecProcess } from '../helpers/cli.js';
+import { isAlive, runAztec, spawnAztec, type AztecProcess } from '../helpers/cli.js';
 import { until } from '../helpers/in-process-network.js';
 
 async function ports() {
@@ -50,6 +50,31 @@ describe('aztec start --local-network', () => {
     expect(Number((await node.getL2Tips()).latest.number)).toBeGreaterThanOrEqual(2);
     // Slot 0 is not lost to start-up: block 1 is in it.
     expect((await node.getBlock(1))?.header.globalVariables.slotNumber).toBe(0n);
+
+    // What scripts written for an Aztec node read: the `aztec_` prefix, Aztec's address names, the binary's version.
+    const rollup = /rollup\s+(0x[0-9a-fA-F]{40})/.exec(stdout)?.[1];
+    const call = async (url: string, method: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+      });
+      return ((await res.json()) as { result: unknown }).result;
+    };
+    const info = (await call(p.rpcUrl, 'aztec_getNodeInfo')) as {
+      nodeVersion: string;
+      l1ContractAddresses: Record<string, string>;
+    };
+    expect(info.l1ContractAddresses['rollupAddress']).toBe(rollup);
+    expect(Object.keys(info.l1ContractAddresses)).toEqual(
+      expect.arrayContaining(['registryAddress', 'inboxAddress', 'outboxAddress', 'feeJuicePortalAddress']),
+    );
+    expect(await call(p.rpcUrl, 'node_getL1ContractAddresses')).toEqual(info.l1ContractAddresses);
+    expect(info.nodeVersion).toBe(runAztec(['--version']).stdout.trim());
+    expect(await call(p.rpcUrl, 'aztec_getBlockNumber')).toBeGreaterThanOrEqual(2);
+    expect(await call(`http://127.0.0.1:${p.admin}`, 'aztecAdmin_resumeSync')).toBeNull();
+    // Our own client reads the wire names back into the node's short ones.
+    expect((await node.getNodeInfo()).l1ContractAddresses.rollup).toBe(rollup);
 
     expect(await proc.stop('SIGINT')).toBe(0);
     expect(isAlive(pid)).toBe(false);

@@ -10,6 +10,7 @@ import type { IndexedLeafWitness, MembershipWitness, TreeId } from '../../world-
 import type { NodeApiDeps } from './deps.js';
 import type { nodeApiSchema } from './schema.js';
 import { encodeSiblingPath } from './sibling-path.js';
+import { toWireAddresses } from './wire-addresses.js';
 
 type Block = BlockParamValue;
 
@@ -81,13 +82,13 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
       nodeVersion: d.facts.nodeVersion,
       l1ChainId: d.facts.l1ChainId,
       rollupVersion: d.facts.rollupVersion,
-      l1ContractAddresses: d.facts.l1ContractAddresses,
+      l1ContractAddresses: toWireAddresses(d.facts.l1ContractAddresses),
       ...(d.facts.enr ? { enr: d.facts.enr } : {}),
     }),
     getNodeVersion: () => d.facts.nodeVersion,
     getChainId: () => d.facts.l1ChainId,
     getVersion: () => d.facts.rollupVersion,
-    getL1ContractAddresses: () => d.facts.l1ContractAddresses,
+    getL1ContractAddresses: () => toWireAddresses(d.facts.l1ContractAddresses),
     getCurrentBaseFees: () => gasFeesToJSON(d.baseFees()),
     getEncodedEnr: () => d.facts.enr ?? null,
     getSlotInfo: async () => {

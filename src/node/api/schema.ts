@@ -5,6 +5,7 @@ import { GasFeesSchema, BlockHeaderSchema } from '../../types/header-json.js';
 import { L2BlockSchema } from '../../types/block-json.js';
 import { L2TipsSchema } from '../../types/tips.js';
 import { TxSchema } from '../../types/tx-json.js';
+import { WireL1ContractAddressesSchema } from './wire-addresses.js';
 
 /** Largest block number accepted in a request (the archive tree holds 2^29 leaves). */
 export const MAX_BLOCK_NUMBER = 2 ** 32 - 1;
@@ -43,6 +44,7 @@ export const TxReceiptSchema = z.strictObject({
   error: z.string().optional(),
 });
 
+/** The addresses under their short names: the node's own `/network-config` format. The API uses Aztec's names. */
 export const L1ContractAddressesSchema = z.strictObject({
   registry: L1AddressSchema,
   rollup: L1AddressSchema,
@@ -60,7 +62,7 @@ export const NodeInfoSchema = z.strictObject({
   nodeVersion: z.string(),
   l1ChainId: z.number().int(),
   rollupVersion: z.number().int(),
-  l1ContractAddresses: L1ContractAddressesSchema,
+  l1ContractAddresses: WireL1ContractAddressesSchema,
   enr: z.string().optional(),
 });
 
@@ -114,7 +116,7 @@ export const nodeApiSchema = {
   getNodeVersion: { params: z.tuple([]), result: z.string() },
   getChainId: { params: z.tuple([]), result: z.number().int() },
   getVersion: { params: z.tuple([]), result: z.number().int() },
-  getL1ContractAddresses: { params: z.tuple([]), result: L1ContractAddressesSchema },
+  getL1ContractAddresses: { params: z.tuple([]), result: WireL1ContractAddressesSchema },
   getCurrentBaseFees: { params: z.tuple([]), result: GasFeesSchema },
   getSlotInfo: { params: z.tuple([]), result: SlotInfoSchema },
   /** This node's ENR (`enr:…`) when P2P is enabled, else null. */
