@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 
 import type { L1ContractAddresses } from './addresses.js';
 import type { L1PublicClient, L1WalletClient } from './clients.js';
@@ -56,5 +56,31 @@ export async function depositValidator(
     abi: RollupAbi,
     functionName: 'deposit',
     args: [v.attester, v.proposer, v.withdrawer, amount],
+  });
+}
+
+/** A node's proof that it holds block `blockNumber`: the archive tree's sibling path of that block's leaf. */
+export interface SyncProof {
+  blockNumber: bigint;
+  /** Leaf level first, as `node_getArchiveSiblingPath` gives it (decoded). */
+  archivePath: Hex[];
+}
+
+/**
+ * Registers a validator through the StakingAssetHandler with a sync proof: the handler checks that `archivePath`
+ * takes block `blockNumber`'s header hash to the rollup's `archiveAt(blockNumber)`, for a block within its recency
+ * window of the pending tip.
+ */
+export async function addValidatorWithSyncProof(
+  c: Clients,
+  addresses: Pick<L1ContractAddresses, 'stakingAssetHandler'>,
+  v: Pick<ValidatorRegistration, 'attester' | 'proposer'>,
+  proof: SyncProof,
+): Promise<void> {
+  await sendAndWait(c, {
+    address: addresses.stakingAssetHandler,
+    abi: StakingAssetHandlerAbi,
+    functionName: 'addValidatorWithSyncProof',
+    args: [v.attester, v.proposer, proof.blockNumber, proof.archivePath],
   });
 }

@@ -112,7 +112,8 @@ export async function startLocalNetwork(l1: L1Config, opts: LocalNetworkOptions)
           proposer: v.attester,
           withdrawer: v.attester,
         })),
-        requireSyncProof: false,
+        // As on a public network: `aztec add-l1-validator` registers through the handler with a sync proof.
+        requireSyncProof: true,
         // Counted from the wall clock, which the automined deployment blocks' timestamps follow.
         ...(genesisDelay > 0n ? { genesisTime: BigInt(Math.ceil(Date.now() / 1000)) + genesisDelay } : {}),
       }),

@@ -19,6 +19,11 @@ export class StakingAssetHandlerContract {
     return this.client.readContract({ ...this.c, functionName: 'requireSyncProof' });
   }
 
+  /** The rollup the handler stakes on (and checks sync proofs against). */
+  rollup(): Promise<Address> {
+    return this.client.readContract({ ...this.c, functionName: 'ROLLUP' });
+  }
+
   /** How many blocks behind the pending tip a sync proof's block may be. */
   recencyWindow(): Promise<bigint> {
     return this.client.readContract({ ...this.c, functionName: 'recencyWindow' });
