@@ -546,7 +546,12 @@ cmd_config() {
   say "Wrote ${ENV_FILE} (mode 600: it holds your keys) and ${COMPOSE_FILE}."
   if [[ -n "$DATA_DIR" ]]; then
     say "Node data: ${DATA_DIR}/var/lib/aztec (P2P key: ${key_file})."
-    [[ "$(id -u)" == 1000 ]] || say "The container runs as uid 1000: if it cannot write there, run: sudo chown -R 1000:1000 '${DATA_DIR}/var/lib/aztec'"
+    if [[ "$(id -u)" == 0 ]]; then
+      # Run as root (sudo): hand the directory to the container's user now rather than leave it unwritable.
+      chown -R 1000:1000 "${DATA_DIR}/var/lib/aztec" && say "Gave ${DATA_DIR}/var/lib/aztec to uid 1000, the container's user."
+    elif [[ "$(id -u)" != 1000 ]]; then
+      say "The container runs as uid 1000: if it cannot write there, run: sudo chown -R 1000:1000 '${DATA_DIR}/var/lib/aztec'"
+    fi
   else
     say "Node data: Docker volume '${DATA_VOLUME}' (the P2P key is PEER_ID_PRIVATE_KEY in ${ENV_FILE})."
   fi

@@ -137,6 +137,14 @@ describe('aztec-spartan config, driven by options', () => {
     const keyFile = join(data, 'var/lib/aztec/p2p-private-key');
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(vars['PEER_ID_PRIVATE_KEY']);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    // Run as root, config hands the directory to the container's user (uid 1000); otherwise it says how.
+    if (process.getuid?.() === 0) {
+      expect(statSync(keyFile).uid).toBe(1000);
+      expect(statSync(join(data, 'var/lib/aztec')).uid).toBe(1000);
+      expect(r.stdout).toContain('to uid 1000');
+    } else if (process.getuid?.() !== 1000) {
+      expect(r.stdout).toContain('sudo chown -R 1000:1000');
+    }
     expect(vars['DATA_DIR']).toBe(data);
     expect(vars['DATA_VOLUME']).toBeUndefined();
     expect(vars['IMAGE']).toBe('example/aztec:1.2.3');
