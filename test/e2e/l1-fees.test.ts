@@ -86,6 +86,11 @@ describe('L2 base fees follow L1', () => {
     expect(await receipt(cheapHash)).toBe('pending');
     await until('two more L2 blocks', () => blockNumber() >= risenAt + 2n, 60_000);
     expect(await receipt(cheapHash)).toBe('pending');
+    // Those blocks landed with the high fees, which the tx does not cover.
+    const highBlock = await client.getBlock(Number(risenAt + 2n));
+    expect(highBlock?.header.globalVariables.gasFees.feePerL2Gas).toBeGreaterThan(
+      cheap.gasSettings.maxFeesPerGas.feePerL2Gas,
+    );
 
     // L1's fee falls back: so does the base fee, and the tx is included.
     await setNextL1BaseFee(l1Before);
