@@ -13,6 +13,7 @@ readonly VERSION="0.1.0"
 readonly DEFAULT_IMAGE="aztec-sequencer-node:latest"
 readonly DEFAULT_NETWORK="alpha-testnet"
 readonly DEFAULT_PORT="8080"
+readonly DEFAULT_ADMIN_PORT="8880"
 readonly DEFAULT_P2P_PORT="40400"
 readonly DEFAULT_VOLUME="aztec-data"
 readonly DEFAULT_NETWORK_MODE="host"
@@ -37,7 +38,7 @@ P2P_BLOCK_CHECK_INTERVAL_MS PEER_ID_PRIVATE_KEY"
 # What `config` itself writes (asked for or derived); everything else in an existing .env is kept as it is.
 readonly MANAGED_VARS="IMAGE NETWORK ETHEREUM_HOSTS L1_CONSENSUS_HOST_URLS L1_CONSENSUS_HOST_API_KEYS
 L1_CONSENSUS_HOST_API_KEY_HEADERS BOOTNODE_URL VALIDATOR_PRIVATE_KEY COINBASE FEE_RECIPIENT P2P_ENABLED P2P_IP
-P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME DOCKER_NETWORK_MODE"
+P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT AZTEC_ADMIN_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME DOCKER_NETWORK_MODE"
 
 say() { printf '%s\n' "$*"; }
 err() { printf 'aztec-spartan: %s\n' "$*" >&2; }
@@ -76,6 +77,8 @@ question's default):
                                     instead (behind a NAT) [this machine's public IP, detected]
   -p2p, --p2p-port <port>           P2P port, TCP and UDP (P2P_PORT) [${DEFAULT_P2P_PORT}]
   -p,   --port <port>               Node JSON-RPC port (AZTEC_PORT) [${DEFAULT_PORT}]
+  -ap,  --admin-port <port>         Admin JSON-RPC port, on loopback only (AZTEC_ADMIN_PORT) [${DEFAULT_ADMIN_PORT}]
+                                    (not asked: give each node on one machine its own)
   -k,   --validator-key <key>       Validator private key, 32 bytes hex (VALIDATOR_PRIVATE_KEY) [required]
                                     (prefer the question or the environment: options show in 'ps')
   -pk,  --p2p-private-key <key>     P2P identity key, 32 bytes hex (PEER_ID_PRIVATE_KEY)
@@ -383,7 +386,7 @@ parse_config_options() {
         exit 0
         ;;
       -n | --network | -e | --ethereum-hosts | -c | --consensus-urls | -ck | --consensus-api-key | -ch | \
-        --consensus-api-key-header | -ip | --p2p-ip | -p2p | --p2p-port | -p | --port | -k | --validator-key | \
+        --consensus-api-key-header | -ip | --p2p-ip | -p2p | --p2p-port | -p | --port | -ap | --admin-port | -k | --validator-key | \
         -pk | --p2p-private-key | -cb | --coinbase | -fr | --fee-recipient | -d | --data-dir | --volume | -i | \
         --image | -b | --bootnode-url | --network-mode)
         [[ $# -ge 2 && -n "$2" ]] || die "option ${opt} needs a value (see './aztec-spartan.sh help')"
@@ -396,6 +399,7 @@ parse_config_options() {
           -ip | --p2p-ip) OPT_P2P_IP="$2" ;;
           -p2p | --p2p-port) OPT_P2P_PORT="$2" ;;
           -p | --port) OPT_AZTEC_PORT="$2" ;;
+          -ap | --admin-port) OPT_AZTEC_ADMIN_PORT="$2" ;;
           -k | --validator-key) OPT_VALIDATOR_PRIVATE_KEY="$2" ;;
           -pk | --p2p-private-key) OPT_PEER_ID_PRIVATE_KEY="$2" ;;
           -cb | --coinbase) OPT_COINBASE="$2" ;;
@@ -460,6 +464,10 @@ cmd_config() {
   ask P2P_PORT "P2P port (TCP and UDP)" is_port "$(prior P2P_PORT "$DEFAULT_P2P_PORT")"
   ask AZTEC_PORT "Node port (JSON-RPC)" is_port "$(prior AZTEC_PORT "$DEFAULT_PORT")"
   [[ "$P2P_PORT" != "$AZTEC_PORT" ]] || die "the P2P port and the node port must differ (both ${AZTEC_PORT})"
+  AZTEC_ADMIN_PORT="${OPT_AZTEC_ADMIN_PORT:-$(prior AZTEC_ADMIN_PORT "$DEFAULT_ADMIN_PORT")}"
+  is_port "$AZTEC_ADMIN_PORT" || die "bad value for --admin-port (AZTEC_ADMIN_PORT): expected $(hint_for is_port)"
+  [[ "$AZTEC_ADMIN_PORT" != "$AZTEC_PORT" && "$AZTEC_ADMIN_PORT" != "$P2P_PORT" ]] ||
+    die "the admin port (--admin-port, ${AZTEC_ADMIN_PORT}) must differ from the node port and the P2P port"
 
   ask VALIDATOR_PRIVATE_KEY "Validator private key (input hidden)" is_key "$(prior VALIDATOR_PRIVATE_KEY)" \
     secret required
@@ -578,6 +586,7 @@ write_env() {
   emit COINBASE "$COINBASE"
   emit FEE_RECIPIENT "$FEE_RECIPIENT"
   emit AZTEC_PORT "$AZTEC_PORT"
+  emit AZTEC_ADMIN_PORT "$AZTEC_ADMIN_PORT"
   emit P2P_ENABLED "true"
   emit P2P_IP "$P2P_IP"
   emit P2P_QUERY_FOR_IP "$P2P_QUERY_FOR_IP"

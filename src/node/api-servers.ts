@@ -2,6 +2,7 @@ import type { Hex } from 'viem';
 import type { Registry } from 'prom-client';
 
 import type { Archiver } from '../archiver/archiver.js';
+import { NodeError } from '../foundation/errors/index.js';
 import { JsonRpcServer, rpcNamespace, type RpcNamespace } from '../foundation/json-rpc/index.js';
 import type { AztecConfig } from './config.js';
 import { createAdminApi } from './api/admin-api.js';
@@ -81,13 +82,42 @@ export function createApiServers(d: ApiServerDeps): { rpc: JsonRpcServer; admin:
   return { rpc, admin };
 }
 
+/** A port another process holds: which server, where, and the setting that picks another. */
+export class PortInUseError extends NodeError {
+  constructor(what: string, host: string, port: number, setting: string, cause: unknown) {
+    super(
+      'PORT_IN_USE',
+      `The ${what} cannot listen on ${host}:${port}: another process uses that port. Pick a free one with ` +
+        `${setting} (every node on one machine, or in a container on the host's network, needs ports of its own).`,
+      { host, port, setting },
+      { cause },
+    );
+  }
+}
+
+async function listenOn(server: JsonRpcServer, what: string, host: string, port: number, setting: string) {
+  try {
+    return await server.start();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(what, host, port, setting, err);
+    throw err;
+  }
+}
+
 /** Starts both servers; resolves with the URLs they answer on. */
 export async function listenApiServers(
   config: AztecConfig,
   servers: { rpc: JsonRpcServer; admin: JsonRpcServer },
 ): Promise<{ rpcUrl: string; adminUrl: string }> {
-  const port = await servers.rpc.start();
-  const adminPort = await servers.admin.start();
+  const { node } = config;
+  const port = await listenOn(servers.rpc, 'JSON-RPC API', node.host, node.port, '--port / AZTEC_PORT');
+  const adminPort = await listenOn(
+    servers.admin,
+    'admin JSON-RPC API',
+    node.adminHost,
+    node.adminPort,
+    '--admin-port / AZTEC_ADMIN_PORT',
+  );
   return {
     rpcUrl: `http://${shown(config.node.host)}:${port}`,
     adminUrl: `http://${shown(config.node.adminHost)}:${adminPort}`,

@@ -63,6 +63,7 @@ describe('aztec-spartan config, driven by options', () => {
       L1_CONSENSUS_HOST_URLS: 'http://10.0.0.1:5052',
       VALIDATOR_PRIVATE_KEY: DEV_KEY,
       AZTEC_PORT: '8080',
+      AZTEC_ADMIN_PORT: '8880',
       P2P_ENABLED: 'true',
       P2P_IP: '203.0.113.7',
       P2P_PORT: '40400',
@@ -121,6 +122,15 @@ describe('aztec-spartan config, driven by options', () => {
     // The next config keeps the mode from .env.
     expect(config([...base]).code).toBe(0);
     expect(parseEnvFile(join(dir, '.env')).DOCKER_NETWORK_MODE).toBe('bridge');
+
+    // The admin port: an option (each node on one machine needs its own), kept, and refused when it clashes.
+    expect(config([...base, '-ap', '8890']).code).toBe(0);
+    expect(parseEnvFile(join(dir, '.env')).AZTEC_ADMIN_PORT).toBe('8890');
+    const clash = config([...base, '--admin-port', '8081']);
+    expect(clash.code).not.toBe(0);
+    expect(clash.stderr).toContain(
+      'the admin port (--admin-port, 8081) must differ from the node port and the P2P port',
+    );
 
     const bad = config([...base, '--network-mode', 'overlay']);
     expect(bad.code).not.toBe(0);
