@@ -226,6 +226,17 @@ describe('L1TxSender through a faulty RPC', () => {
     expect(await direct.getTransactionCount({ address: devAccount(0).address })).toBe(0);
   });
 
+  it('does not mistake receipts the RPC failed to serve for another tx taking the nonce', async () => {
+    // Enough failed receipt requests to outlast viem's own retries twice: the tx is mined (automine) meanwhile.
+    let failures = 8;
+    flaky.setPolicy(({ methods }) =>
+      methods.includes('eth_getTransactionReceipt') && failures-- > 0 ? { status: 500 } : 'forward',
+    );
+    const receipt = await senderVia().send({ to: devAccount(1).address, data: '0x', gas: 21_000n });
+    expect(receipt.status).toBe('success');
+    expect(flaky.counts().failedMethods['eth_getTransactionReceipt']).toBe(8);
+  });
+
   it('does not retry a tx the node refused (a JSON-RPC error is not transient)', async () => {
     let sends = 0;
     flaky.setPolicy(({ methods }) => {

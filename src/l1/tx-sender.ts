@@ -66,6 +66,9 @@ interface Fees {
   maxFeePerBlobGas?: bigint;
 }
 
+/** Receipt lookups, one polling interval apart, before a used nonce is blamed on another tx. */
+const NONCE_USED_RECEIPT_TRIES = 10;
+
 // A replacement must raise every fee cap: by 10% for gas (EIP-1559 pools) and 100% for blob gas (EIP-4844 pools).
 const bump = (v: bigint, percent: bigint) => v + (v * percent + 99n) / 100n;
 
@@ -224,6 +227,25 @@ export class L1TxSender {
       .catch(() => false);
   }
 
+  /**
+   * The nonce is used: most likely by one of ours, mined between the two reads, or whose receipt the RPC failed to
+   * serve (an HTTP error, a node that counts the nonce a moment before it serves the receipt). Looks for a receipt a
+   * few more times before concluding another tx took the nonce.
+   */
+  private async receiptOnceNonceUsed(
+    hashes: readonly Hash[],
+    signal: AbortSignal | undefined,
+  ): Promise<TransactionReceipt | undefined> {
+    for (let attempt = 0; attempt < NONCE_USED_RECEIPT_TRIES; attempt++) {
+      for (const hash of hashes) {
+        const receipt = await this.publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
+        if (receipt) return receipt;
+      }
+      await sleep(this.config.pollingIntervalMs, signal);
+    }
+    return undefined;
+  }
+
   /** Polls until one of `hashes` has a receipt, the nonce was used by another tx, or `stallTimeMs` passes. */
   private async waitForAny(
     hashes: readonly Hash[],
@@ -243,11 +265,8 @@ export class L1TxSender {
       }
       const mined = await this.publicClient.getTransactionCount({ address: this.address, blockTag: 'latest' });
       if (mined > nonce) {
-        // The nonce is used: one of ours was mined between the two reads; look once more before giving up.
-        for (const hash of hashes) {
-          const receipt = await this.publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
-          if (receipt) return receipt;
-        }
+        const receipt = await this.receiptOnceNonceUsed(hashes, signal);
+        if (receipt) return receipt;
         throw new L1TxFailedError(`nonce ${nonce} of ${this.address} was used by another transaction`, { hashes });
       }
       if (this.clock.nowMs() >= until) return undefined;
