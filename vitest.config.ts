@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  */
 const ALONE = ['test/e2e/committee.test.ts'];
 
+/** Tests that build the image and run containers on a Docker engine (`npm run test:docker`; see test/docker/). */
+const DOCKER = ['test/docker/**/*.test.ts'];
+
 const shared = {
   // Integration tests start real anvil processes; keep them from fighting over two cores.
   pool: 'forks',
@@ -22,13 +25,25 @@ export default defineConfig({
           ...shared,
           name: 'main',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ALONE,
+          exclude: [...ALONE, ...DOCKER],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
       {
         test: { ...shared, name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+      {
+        // One engine, one image, containers on the host's network: one file at a time, after the rest.
+        test: {
+          ...shared,
+          name: 'docker',
+          include: DOCKER,
+          maxWorkers: 1,
+          fileParallelism: false,
+          globalSetup: ['test/docker/global-setup.ts'],
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

@@ -27,6 +27,7 @@ readonly DEFAULT_NETWORK="alpha-testnet"
 readonly DEFAULT_PORT="8080"
 readonly DEFAULT_P2P_PORT="40400"
 readonly DEFAULT_VOLUME="aztec-data"
+readonly DEFAULT_NETWORK_MODE="host"
 readonly CONTAINER_DATA_DIR="/var/lib/aztec"
 readonly SERVICE="aztec-node"
 ENV_FILE="${AZTEC_SPARTAN_ENV_FILE:-.env}"
@@ -48,7 +49,7 @@ P2P_BLOCK_CHECK_INTERVAL_MS PEER_ID_PRIVATE_KEY"
 # What `config` itself writes (asked for or derived); everything else in an existing .env is kept as it is.
 readonly MANAGED_VARS="IMAGE NETWORK ETHEREUM_HOSTS L1_CONSENSUS_HOST_URLS L1_CONSENSUS_HOST_API_KEYS
 L1_CONSENSUS_HOST_API_KEY_HEADERS BOOTNODE_URL VALIDATOR_PRIVATE_KEY COINBASE FEE_RECIPIENT P2P_ENABLED P2P_IP
-P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME"
+P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME DOCKER_NETWORK_MODE"
 
 say() { printf '%s\n' "$*"; }
 err() { printf 'aztec-spartan: %s\n' "$*" >&2; }
@@ -99,6 +100,10 @@ question's default):
         --volume <name>             Keep the node's data in this named Docker volume [${DEFAULT_VOLUME}] (default)
   -i,   --image <image>             The node's Docker image (IMAGE) [${DEFAULT_IMAGE}]
   -b,   --bootnode-url <url>        Bootnode supplying contract addresses and bootstrap ENRs (BOOTNODE_URL) [none]
+        --network-mode <host|bridge>
+                                    host: the container shares this machine's network and the node binds its
+                                    ports here directly; bridge: Docker publishes the node port and the P2P
+                                    port (TCP and UDP) from its bridge network (DOCKER_NETWORK_MODE) [${DEFAULT_NETWORK_MODE}]
         --overwrite                 Replace the values in an existing .env instead of keeping them
         --non-interactive           Ask nothing: use options, environment and .env; fail listing what is missing
   -y,   --yes                       Install Docker / Docker Compose without asking, when missing
@@ -138,6 +143,7 @@ is_image() { [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9_./:@-]*$ ]]; }
 is_token() { [[ "$1" =~ ^[A-Za-z0-9._~+/=:,-]+$ ]]; }
 is_header() { [[ "$1" =~ ^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$ ]]; }
 is_path() { [[ -n "$1" && ! "$1" =~ [[:space:]\"\'\$\`\\#:] ]]; }
+is_network_mode() { [[ "$1" == "host" || "$1" == "bridge" ]]; }
 is_volume_or_dir() { [[ "$1" == "volume" || "$1" == "v" || "$1" == "dir" || "$1" == "d" ]]; }
 optional() { [[ -z "$2" ]] || "$1" "$2"; }
 
@@ -391,7 +397,7 @@ parse_config_options() {
       -n | --network | -e | --ethereum-hosts | -c | --consensus-urls | -ck | --consensus-api-key | -ch | \
         --consensus-api-key-header | -ip | --p2p-ip | -p2p | --p2p-port | -p | --port | -k | --validator-key | \
         -pk | --p2p-private-key | -cb | --coinbase | -fr | --fee-recipient | -d | --data-dir | --volume | -i | \
-        --image | -b | --bootnode-url)
+        --image | -b | --bootnode-url | --network-mode)
         [[ $# -ge 2 && -n "$2" ]] || die "option ${opt} needs a value (see './aztec-spartan.sh help')"
         case "$opt" in
           -n | --network) OPT_NETWORK="$2" ;;
@@ -416,6 +422,7 @@ parse_config_options() {
             ;;
           -i | --image) OPT_IMAGE="$2" ;;
           -b | --bootnode-url) OPT_BOOTNODE_URL="$2" ;;
+          --network-mode) OPT_DOCKER_NETWORK_MODE="$2" ;;
         esac
         shift
         ;;
@@ -502,6 +509,10 @@ cmd_config() {
   fi
   ask IMAGE "Docker image of the node" is_image "$(prior IMAGE "$DEFAULT_IMAGE")"
   ask BOOTNODE_URL "Bootnode URL (Enter for none: the network preset's)" is_url_list "$(prior BOOTNODE_URL)"
+  # Not asked: host networking suits a node (P2P announces this machine's address); --network-mode bridge publishes ports.
+  DOCKER_NETWORK_MODE="${OPT_DOCKER_NETWORK_MODE:-$(prior DOCKER_NETWORK_MODE "$DEFAULT_NETWORK_MODE")}"
+  is_network_mode "$DOCKER_NETWORK_MODE" ||
+    die "bad value for --network-mode: '${DOCKER_NETWORK_MODE}' (DOCKER_NETWORK_MODE): expected host or bridge"
 
   if [[ -n "$MISSING" ]]; then
     local m list=""
@@ -547,7 +558,12 @@ cmd_config() {
   say "Wrote ${ENV_FILE} (mode 600: it holds your keys) and ${COMPOSE_FILE}."
   if [[ -n "$DATA_DIR" ]]; then
     say "Node data: ${DATA_DIR}/var/lib/aztec (P2P key: ${key_file})."
-    [[ "$(id -u)" == 1000 ]] || say "The container runs as uid 1000: if it cannot write there, run: sudo chown -R 1000:1000 '${DATA_DIR}/var/lib/aztec'"
+    if [[ "$(id -u)" == 0 ]]; then
+      # Run as root (sudo): hand the directory to the container's user now rather than leave it unwritable.
+      chown -R 1000:1000 "${DATA_DIR}/var/lib/aztec" && say "Gave ${DATA_DIR}/var/lib/aztec to uid 1000, the container's user."
+    elif [[ "$(id -u)" != 1000 ]]; then
+      say "The container runs as uid 1000: if it cannot write there, run: sudo chown -R 1000:1000 '${DATA_DIR}/var/lib/aztec'"
+    fi
   else
     say "Node data: Docker volume '${DATA_VOLUME}' (the P2P key is PEER_ID_PRIVATE_KEY in ${ENV_FILE})."
   fi
@@ -582,6 +598,7 @@ write_env() {
   emit DATA_DIRECTORY "$CONTAINER_DATA_DIR"
   emit DATA_DIR "$DATA_DIR"
   emit DATA_VOLUME "$DATA_VOLUME"
+  emit DOCKER_NETWORK_MODE "$DOCKER_NETWORK_MODE"
 
   # Kept: every other line of the existing .env (the operator's own settings), unless --overwrite.
   local line key seen=" "
@@ -618,6 +635,15 @@ write_compose() {
 volumes:
   ${DATA_VOLUME}:"
   fi
+  local network_lines
+  if [[ "$DOCKER_NETWORK_MODE" == "host" ]]; then
+    network_lines="    network_mode: host"
+  else
+    network_lines="    ports:
+      - \"${AZTEC_PORT}:${AZTEC_PORT}/tcp\"
+      - \"${P2P_PORT}:${P2P_PORT}/tcp\"
+      - \"${P2P_PORT}:${P2P_PORT}/udp\""
+  fi
   local tmp
   tmp="$(mktemp "${COMPOSE_FILE}.XXXXXX")"
   cat >"$tmp" <<EOF
@@ -627,10 +653,7 @@ services:
     image: "${IMAGE}"
     env_file: .env
     command: ["start", "--node", "--archiver", "--sequencer"]
-    ports:
-      - "${AZTEC_PORT}:${AZTEC_PORT}/tcp"
-      - "${P2P_PORT}:${P2P_PORT}/tcp"
-      - "${P2P_PORT}:${P2P_PORT}/udp"
+${network_lines}
     volumes:
       - "${volume_line}"
     restart: unless-stopped

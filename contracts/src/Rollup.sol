@@ -13,7 +13,8 @@ import {IOutbox} from "./interfaces/IOutbox.sol";
 import {BlockLog, IRollup, RollupConfig, Signature, Validator} from "./interfaces/IRollup.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Hash} from "./libraries/Hash.sol";
-import {Header, HeaderLib} from "./libraries/HeaderLib.sol";
+import {FeeInputs, FeeLib, L1FeeSnapshot} from "./libraries/FeeLib.sol";
+import {GasFees, Header, HeaderLib} from "./libraries/HeaderLib.sol";
 import {ValidatorSelectionLib} from "./libraries/ValidatorSelectionLib.sol";
 
 /**
@@ -25,6 +26,7 @@ import {ValidatorSelectionLib} from "./libraries/ValidatorSelectionLib.sol";
 contract Rollup is IRollup, Staking, Ownable {
   using SafeERC20 for IERC20;
   using ValidatorSelectionLib for ValidatorSelectionLib.Storage;
+  using FeeLib for FeeLib.Storage;
 
   bytes32 internal constant PROPOSAL_DOMAIN = keccak256("AztecProposal");
 
@@ -45,6 +47,7 @@ contract Rollup is IRollup, Staking, Ownable {
   mapping(uint256 blockNumber => BlockLog) internal _blocks;
   uint256 internal _pending;
   uint256 internal _proven;
+  FeeLib.Storage internal _fees;
 
   constructor(RollupConfig memory config)
     Staking(config.stakingAsset, config.minimumStake, config.exitDelay)
@@ -66,6 +69,7 @@ contract Rollup is IRollup, Staking, Ownable {
     // Block 0 is the genesis state: it has an archive but occupies no slot.
     _blocks[0].archive = config.genesisArchiveRoot;
     _selection.initSeeds();
+    _fees.initialise();
   }
 
   /** @notice Owner only, while no attester was ever added: stakes (from the caller) the genesis validators. */
@@ -98,8 +102,11 @@ contract Rollup is IRollup, Staking, Ownable {
     bytes32[] memory blobHashes = _validateBlobs(blobInput, h.contentCommitment.blobsHash);
     bytes32 inHash = INBOX.consume(blockNumber);
     if (inHash != h.contentCommitment.inHash) revert Errors.Rollup__InvalidInHash(inHash, h.contentCommitment.inHash);
+    _validateBaseFees(h, blockNumber - 1);
 
     _pending = blockNumber;
+    _fees.recordManaUsed(blockNumber, h.totalManaUsed);
+    updateL1FeeSnapshot();
     _blocks[blockNumber] = BlockLog({
       archive: archive,
       headerHash: headerHash,
@@ -136,6 +143,15 @@ contract Rollup is IRollup, Staking, Ownable {
     _prune();
   }
 
+  /**
+   * @notice Records L1's base fee and blob base fee, at most once per slot (from genesis on): they price the blocks
+   *         of later slots. `propose` calls it; anyone may, so fees follow L1 while no block lands.
+   */
+  function updateL1FeeSnapshot() public {
+    if (block.timestamp < GENESIS_TIME) return;
+    if (_fees.snapshot(getCurrentSlot())) emit L1FeeSnapshotTaken(getCurrentSlot(), block.basefee, block.blobbasefee);
+  }
+
   /** @notice Stores the seed of epoch `current + 2` (if absent) and the current epoch's committee (once). */
   function setupEpoch() public {
     uint256 epoch = getCurrentEpoch();
@@ -158,6 +174,37 @@ contract Rollup is IRollup, Staking, Ownable {
   /** @notice Whether the unproven blocks may be pruned at `ts` (their epoch's proof window has passed). */
   function canPruneAtTime(uint256 ts) external view returns (bool) {
     return _canPruneAt(ts);
+  }
+
+  /**
+   * @notice Base fees a block at `ts` (from the current slot on) must carry: on the pending tip, or on the proven
+   *         tip when a prune is due at `ts`. See docs/fees.md.
+   */
+  function getBaseFeesAt(uint256 ts) external view returns (GasFees memory) {
+    (uint128 da, uint128 l2) = FeeLib.baseFees(getFeeInputsAt(ts));
+    return GasFees(da, l2);
+  }
+
+  /** @notice What `getBaseFeesAt(ts)` is computed from: the L1 prices of the slot's snapshot, the excess mana. */
+  function getFeeInputsAt(uint256 ts) public view returns (FeeInputs memory) {
+    return _fees.inputsFor(getSlotAt(ts), _canPruneAt(ts) ? _proven : _pending);
+  }
+
+  /** @notice The two L1 fee snapshots kept: the one before the latest, and the latest. */
+  function getL1FeeSnapshots() external view returns (L1FeeSnapshot memory previous, L1FeeSnapshot memory latest) {
+    return (_fees.previous, _fees.latest);
+  }
+
+  /** @notice Mana used above target, accumulated up to block `blockNumber` of the pending chain. */
+  function getExcessMana(uint256 blockNumber) external view returns (uint256) {
+    if (blockNumber > _pending) revert Errors.Rollup__BlockNotInPendingChain(blockNumber, _pending);
+    return _fees.excessManaAfter[blockNumber];
+  }
+
+  /** @notice `FeeLib.baseFees` of given inputs (what the node's mirror of it is tested against). */
+  function computeBaseFees(FeeInputs calldata inputs) external pure returns (GasFees memory) {
+    (uint128 da, uint128 l2) = FeeLib.baseFees(inputs);
+    return GasFees(da, l2);
   }
 
   /** @notice `keccak256(abi.encode(keccak256("AztecProposal"), chainid, rollup, headerHash, archive))`. */
@@ -276,6 +323,15 @@ contract Rollup is IRollup, Staking, Ownable {
     if (h.lastArchive.root != tip) revert Errors.Rollup__InvalidArchive(tip, h.lastArchive.root);
     if (h.lastArchive.nextAvailableLeafIndex != blockNumber) {
       revert Errors.Rollup__InvalidArchiveLeafIndex(blockNumber, h.lastArchive.nextAvailableLeafIndex);
+    }
+  }
+
+  /** @dev The header's fees must be the Rollup's own for its slot on `parent`. */
+  function _validateBaseFees(Header memory h, uint256 parent) internal view {
+    (uint128 da, uint128 l2) = FeeLib.baseFees(_fees.inputsFor(h.globalVariables.slotNumber, parent));
+    GasFees memory got = h.globalVariables.gasFees;
+    if (got.feePerDaGas != da || got.feePerL2Gas != l2) {
+      revert Errors.Rollup__InvalidBaseFees(GasFees(da, l2), got);
     }
   }
 

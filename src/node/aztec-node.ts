@@ -13,6 +13,7 @@ import { L1Clock } from '../l1/l1-clock.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import { EpochCache } from '../protocol/epoch/epoch-cache.js';
+import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
 import { L2BlockFollower, TxPool } from '../tx-pool/index.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from '../validator/slashing-protection.js';
@@ -20,7 +21,6 @@ import { ValidatorClient } from '../validator/validator-client.js';
 import { createWorldState, type WorldState } from '../world-state/index.js';
 import { createApiServers, listenApiServers } from './api-servers.js';
 import type { TxPoolReader } from './api/deps.js';
-import { fixedBaseFees, type BaseFeeSource } from './base-fees.js';
 import type { AztecConfig } from './config.js';
 import { connectL1 } from './l1-connection.js';
 import { Lifecycle } from './lifecycle.js';
@@ -125,7 +125,16 @@ export async function startAztecNode(
       });
     }
     const epochCache = new EpochCache(l1.rollup, constants, clock);
-    const baseFees: BaseFeeSource = fixedBaseFees();
+    // The Rollup's base fees (docs/fees.md): read for each block built or attested, and for the next slot for the API.
+    const baseFees = life.add(
+      'base fees',
+      new RollupBaseFees(
+        { rollup: l1.rollup, constants, clock },
+        { intervalMs: Math.max(250, (l1BlockTime * 1000) / 2) },
+      ),
+      b => b.stop(),
+    );
+    await retryUntilDone(() => baseFees.start(), { what: 'the base fees', log, ...signalOpt });
 
     let txPool: TxPool | undefined;
     if (modules.node && worldState) {
@@ -135,7 +144,6 @@ export async function startAztecNode(
         feeJuicePortal: addresses.feeJuicePortal,
         store,
         worldState,
-        getBaseFees: () => baseFees.current(),
         maxPendingTxs: config.p2p.maxPendingTxCount,
         maxPendingBytes: config.p2p.maxTxPoolSize,
         metrics,
@@ -204,6 +212,7 @@ export async function startAztecNode(
             l1ToL2Messages: n => archiver.store.getL1ToL2Messages(n),
             l1ChainId: config.l1.l1ChainId,
             feeJuicePortal: addresses.feeJuicePortal,
+            baseFees: ts => baseFees.at(ts),
             rollup: addresses.rollup,
             rollupVersion: constants.version,
             signer: key ? new ProtectedSigner(key, protection) : undefined,

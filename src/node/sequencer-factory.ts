@@ -23,7 +23,7 @@ import { LocalAttestations } from '../validator/local-attestations.js';
 import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
-import type { BaseFeeSource } from './base-fees.js';
+import type { BaseFeeSource } from '../protocol/fees/index.js';
 import type { AztecConfig } from './config.js';
 import type { L1Connection } from './l1-connection.js';
 

@@ -133,12 +133,14 @@ describe('TxPool', () => {
       [makeTx(ALICE_KEY).then(tx => ({ ...tx, nullifiers: Array.from({ length: 65 }, freshFr) })), 'TOO_LARGE'],
     ];
     for (const [tx, code] of cases) expect(rejected(await pool.add(await tx))?.code).toBe(code);
-    const withFees = newPool(world, { getBaseFees: () => ({ feePerDaGas: 1n, feePerL2Gas: 20n }) });
-    expect(rejected(await withFees.add(await makeTx(ALICE_KEY, fee(19n))))).toEqual({
-      code: 'FEE_TOO_LOW',
-      reason: "tx max fees per gas (DA 10, L2 19) are below the block's base fees (DA 1, L2 20)",
-    });
     expect(pool.getPendingCount()).toBe(0);
+  });
+
+  it('keeps a tx whose max fees are below any base fee pending: base fees move with L1, the builder skips it', async () => {
+    const cheap = await makeTx(ALICE_KEY, fee(1n));
+    const added = await pool.add(cheap);
+    expect(added.accepted).toBe(true);
+    expect(pool.getTxStatus(txHash(cheap))).toBe('pending');
   });
 
   it('checks the balance against the most the tx can cost, a claim counting towards it', async () => {

@@ -32,7 +32,7 @@ export const DEFAULT_MAX_PENDING_BYTES = 100_000_000;
 export const REPLACEMENT_BUMP_PERCENT = 10n;
 
 /** Dependencies and settings of a `TxPool`. */
-export interface TxPoolOptions extends Omit<PoolValidationContext, 'baseFees'> {
+export interface TxPoolOptions extends PoolValidationContext {
   /** Where the pool persists (maps named `tx-pool/*`). */
   store: KvStore;
   /** The latest world state: txs are checked against it. */
@@ -41,8 +41,6 @@ export interface TxPoolOptions extends Omit<PoolValidationContext, 'baseFees'> {
   maxPendingTxs?: number;
   /** Most bytes of pending txs (default 100 MB), as encoded: beyond it, the same. */
   maxPendingBytes?: number;
-  /** Current base fees; when given, txs whose maximum fees are below them are refused. */
-  getBaseFees?: () => GasFees;
   /** Where the pool's metrics go (pending txs and bytes, txs dropped by cause); default a private registry. */
   metrics?: MetricsRegistry;
 }
@@ -94,6 +92,9 @@ type PendingRecord = Extract<StoredStatus, { s: 'pending' }>;
  * The pending txs of this node, persisted in the KvStore: validated on `add` against the latest world state,
  * served in priority order (highest `maxFeesPerGas.feePerL2Gas` first, then arrival), with receipts (pending, mined,
  * dropped). Mined txs keep their body so an unwind can put them back (`onUnwind`) until `pruneMinedBefore`.
+ *
+ * A tx whose max fees per gas are below the current base fees is kept: it waits, pending, until fees fall (the block
+ * builder leaves it out of blocks whose base fees it does not cover, docs/fees.md).
  *
  * Bounded by count and bytes: when full, a new tx evicts the lowest-paying pending txs if it pays more per L2 gas
  * than each of them (they are dropped with a reason naming it), else it is refused with `POOL_FULL` and the fee that
@@ -156,8 +157,8 @@ export class TxPool {
   }
 
   private ctx(): PoolValidationContext {
-    const { l1ChainId, version, feeJuicePortal, getBaseFees } = this.opts;
-    return { l1ChainId, version, feeJuicePortal, ...(getBaseFees ? { baseFees: getBaseFees() } : {}) };
+    const { l1ChainId, version, feeJuicePortal } = this.opts;
+    return { l1ChainId, version, feeJuicePortal };
   }
 
   /** Validates `tx` (as the sequencer would for the next block, plus pool conflicts) and stores it as pending. */

@@ -40,6 +40,7 @@ function startClient(host: TestNode, key: Hex, committee: Address[]): ValidatorC
       rollup: TEST_NETWORK.rollupAddress,
       rollupVersion: TEST_VERSION,
       feeJuicePortal: TEST_PORTAL,
+      baseFees: () => testGlobals(0n).gasFees,
       signer: new ProtectedSigner(key, new SlashingProtection(host.world.store, chainIdentityRoot(1, me))),
     },
     { disabled: false, attestationsWaitTimeoutMs: 300, attestationsPollingIntervalMs: 50 },

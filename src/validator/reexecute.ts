@@ -3,7 +3,7 @@ import type { Address } from 'viem';
 import type { Clock } from '../foundation/time/index.js';
 import { isAbortError, sleep } from '../foundation/timers/index.js';
 import { buildBlock } from '../protocol/block/index.js';
-import { frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
+import { frToHex, headerHash, txHash, type BlockHeader, type Fr, type GasFees, type Tx } from '../types/index.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlockProposal } from './messages.js';
 
@@ -14,6 +14,8 @@ export interface ReexecutionContext {
   l1ToL2Messages(blockNumber: bigint): readonly Fr[] | Promise<readonly Fr[]>;
   l1ChainId: number;
   feeJuicePortal: Address;
+  /** The base fees the Rollup requires of a block at an L1 time (docs/fees.md). */
+  baseFees(timestamp: bigint): Promise<GasFees> | GasFees;
   /** L1 time. */
   clock: Clock;
   /** Aborts the wait for the parent block and the re-execution (the node is stopping). */
@@ -25,7 +27,8 @@ export type ReexecutionResult = { ok: true } | { ok: false; reason: string };
 
 /**
  * Re-executes a proposal's txs with `buildBlock` on a fork of the world state at the proposal's parent, with the
- * globals of the proposal's header, and checks the resulting header hash and archive root equal the proposal's.
+ * globals of the proposal's header (whose base fees must be the Rollup's for its slot on the parent), and checks the
+ * resulting header hash and archive root equal the proposal's.
  * Waits (until `deadline`, ms) for the world state to reach the parent block. The fork is always discarded.
  */
 export async function reexecuteProposal(
@@ -48,6 +51,16 @@ export async function reexecuteProposal(
   }
   if (ctx.worldState.getBlockNumber() !== parent) {
     return { ok: false, reason: `world state is past the proposal's parent block ${parent}` };
+  }
+  const fees = header.globalVariables.gasFees;
+  const expected = await ctx.baseFees(header.globalVariables.timestamp);
+  if (fees.feePerDaGas !== expected.feePerDaGas || fees.feePerL2Gas !== expected.feePerL2Gas) {
+    return {
+      ok: false,
+      reason:
+        `wrong base fees: the header has DA ${fees.feePerDaGas}, L2 ${fees.feePerL2Gas}; the Rollup's are ` +
+        `DA ${expected.feePerDaGas}, L2 ${expected.feePerL2Gas}`,
+    };
   }
   const fork = ctx.worldState.fork();
   try {

@@ -8,7 +8,7 @@ import { recoverAttester, signProposalDigest } from '../protocol/proposal-digest
 import { startTestNode, TEST_NETWORK, waitFor, type TestNode } from '../p2p/testing/index.js';
 import { buildBlock } from '../protocol/block/index.js';
 import { ALICE_KEY, makeTx, TEST_CHAIN_ID, TEST_PORTAL, TEST_VERSION, testGlobals } from '../protocol/testing/index.js';
-import { asFr, encodeHeader, headerHash, txHash, type Tx } from '../types/index.js';
+import { asFr, encodeHeader, headerHash, txHash, type GlobalVariables, type Tx } from '../types/index.js';
 import { P2PAttestationSource } from './attestation-source.js';
 import { encodeBlockProposal } from './messages.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
@@ -57,6 +57,7 @@ function startClient(node: TestNode, key: Hex, epochCache: ValidatorEpochSource,
       rollup: TEST_NETWORK.rollupAddress,
       rollupVersion: TEST_VERSION,
       feeJuicePortal: TEST_PORTAL,
+      baseFees: () => testGlobals(0n).gasFees,
       signer: new ProtectedSigner(key, new SlashingProtection(node.world.store, ROOT)),
       onProposal: o => outcomes.push(o),
     },
@@ -94,10 +95,10 @@ async function startNetwork(): Promise<{ validators: Validator[]; committee: Add
 }
 
 /** Builds block 2 at SLOT on `node`'s world state (discarding the fork). */
-async function build(node: TestNode, txs: Tx[]) {
+async function build(node: TestNode, txs: Tx[], over: Partial<GlobalVariables> = {}) {
   const fork = node.world.worldState.fork();
   try {
-    const globals = testGlobals(fork.baseBlockNumber + 1n, { slotNumber: SLOT });
+    const globals = testGlobals(fork.baseBlockNumber + 1n, { slotNumber: SLOT, ...over });
     const built = await buildBlock({
       fork,
       txs,
@@ -184,6 +185,19 @@ describe('ValidatorClient', () => {
     for (const v of others) {
       expect(v.outcomes.map(o => o.result)).toEqual(['invalid']);
       expect(v.outcomes[0]?.reason).toContain('archive mismatch');
+    }
+    expect(proposer.client.pool.get(SLOT, digest).size).toBe(0);
+  });
+
+  it("does not attest a proposal whose base fees are not the Rollup's", async () => {
+    const { validators } = await startNetwork();
+    const [proposer, ...others] = validators as [Validator, ...Validator[]];
+    const built = await build(proposer.node, [], { gasFees: { feePerDaGas: 1n, feePerL2Gas: 1n } });
+    const digest = await publishRaw(proposer, proposer.key, built);
+    await waitFor('outcomes', () => others.every(v => v.outcomes.length > 0));
+    for (const v of others) {
+      expect(v.outcomes.map(o => o.result)).toEqual(['invalid']);
+      expect(v.outcomes[0]?.reason).toBe("wrong base fees: the header has DA 1, L2 1; the Rollup's are DA 1, L2 2");
     }
     expect(proposer.client.pool.get(SLOT, digest).size).toBe(0);
   });

@@ -12,7 +12,7 @@ import type { L1WalletClient } from '../../src/l1/clients.js';
 import { InboxAbi, RollupAbi } from '../../src/l1/generated/index.js';
 import { sendAndWait } from '../../src/l1/send.js';
 import { asFr, FR_ZERO, frFromHex, frToHex, type Fr } from '../../src/types/fr.js';
-import type { BlockHeader, StateReference } from '../../src/types/header.js';
+import type { BlockHeader, GasFees, StateReference } from '../../src/types/header.js';
 import { encodeHeader } from '../../src/types/header-codec.js';
 import { encodeBlockBody, type L2Block } from '../../src/types/l2-block.js';
 import { computeOutHash } from '../../src/types/messages.js';
@@ -149,10 +149,12 @@ export class L1BlockPublisher {
     const ts = await this.read<bigint>('getTimestampForSlot', [slot + 1n]);
     const pending = await this.tipAt(ts);
     const n = pending + 1n;
-    const [lastArchive, inHash, l1ToL2Messages] = await Promise.all([
+    const [lastArchive, inHash, l1ToL2Messages, gasFees] = await Promise.all([
       this.read<Hex>('archiveAt', [pending]),
       this.read<Hex>('getRoot', [n], this.inbox),
       this.inboxLeaves(n),
+      // The Rollup's base fees for the slot (docs/fees.md): `propose` refuses any other.
+      this.read<GasFees>('getBaseFeesAt', [ts]),
     ]);
     const body = opts.body ?? Array.from({ length: opts.txs ?? 2 }, () => this.randomTxEffect());
     const blobs = bytesToBlobs(opts.blobPayload ?? encodeBlockBody(body));
@@ -179,7 +181,7 @@ export class L1BlockPublisher {
         timestamp: asUnixSeconds(ts),
         coinbase: opts.coinbase ?? zeroAddress,
         feeRecipient: opts.feeRecipient ?? FR_ZERO,
-        gasFees: { feePerDaGas: 0n, feePerL2Gas: 0n },
+        gasFees: { feePerDaGas: gasFees.feePerDaGas, feePerL2Gas: gasFees.feePerL2Gas },
       },
       totalFees: 0n,
       totalManaUsed: 0n,

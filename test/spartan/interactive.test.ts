@@ -78,7 +78,8 @@ describe('aztec-spartan config, through its questions in a terminal', () => {
     const keyFile = join(dir, 'aztec-data/var/lib/aztec/p2p-private-key');
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(vars['PEER_ID_PRIVATE_KEY']);
     const compose = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
-    expect(compose).toContain('"8081:8081/tcp"');
+    expect(compose).toContain('network_mode: host');
+    expect(compose).toContain("fetch('http://127.0.0.1:8081/status')");
     expect(compose).toContain(`"${dir}/aztec-data/var/lib/aztec:/var/lib/aztec"`);
     expect(composeConfig(dir).code).toBe(0);
 

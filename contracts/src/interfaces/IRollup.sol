@@ -5,6 +5,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IEpochProofVerifier} from "./IEpochProofVerifier.sol";
 import {IInbox} from "./IInbox.sol";
 import {IOutbox} from "./IOutbox.sol";
+import {FeeInputs, L1FeeSnapshot} from "../libraries/FeeLib.sol";
+import {GasFees} from "../libraries/HeaderLib.sol";
 
 /** @notice An attestation: a secp256k1 signature over the EIP-191 hash of the proposal digest. */
 struct Signature {
@@ -98,6 +100,7 @@ interface IRollup is IStaking {
   event L2BlockProposed(uint256 indexed blockNumber, bytes32 indexed archive, bytes32[] versionedBlobHashes);
   event L2ProofVerified(uint256 indexed blockNumber, bytes32 indexed proverId);
   event PrunedPending(uint256 provenBlockNumber, uint256 pendingBlockNumber);
+  event L1FeeSnapshotTaken(uint256 indexed slot, uint256 baseFee, uint256 blobFee);
 
   /** @notice Owner only, before any attester was ever added: stakes (from the caller) the genesis validators. */
   function initialiseValidatorSet(Validator[] calldata validators) external;
@@ -119,6 +122,19 @@ interface IRollup is IStaking {
 
   /** @notice Whether `prune()` (or a `propose`) at `ts` would drop the unproven blocks. */
   function canPruneAtTime(uint256 ts) external view returns (bool);
+
+  /** @notice Records L1's base fee and blob base fee for later slots (once per slot, from genesis on). */
+  function updateL1FeeSnapshot() external;
+  /** @notice Base fees a block at `ts` must carry (see docs/fees.md). */
+  function getBaseFeesAt(uint256 ts) external view returns (GasFees memory);
+  /** @notice The inputs of `getBaseFeesAt(ts)`. */
+  function getFeeInputsAt(uint256 ts) external view returns (FeeInputs memory);
+  /** @notice The L1 fee snapshots kept (the one before the latest, the latest). */
+  function getL1FeeSnapshots() external view returns (L1FeeSnapshot memory previous, L1FeeSnapshot memory latest);
+  /** @notice Excess mana accumulated up to block `blockNumber` of the pending chain. */
+  function getExcessMana(uint256 blockNumber) external view returns (uint256);
+  /** @notice The base fees of given inputs. */
+  function computeBaseFees(FeeInputs calldata inputs) external pure returns (GasFees memory);
 
   /** @notice Stores the next seeds and the current epoch's committee. */
   function setupEpoch() external;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {GasFees} from "./HeaderLib.sol";
+
 /**
  * @title Errors
  * @notice Every custom error of the L1 contracts, named `<Contract>__<Reason>`. Where an error carries an
@@ -30,6 +32,7 @@ library Errors {
   error Rollup__InvalidBlobHash(uint256 index, bytes32 expected, bytes32 actual);
   error Rollup__InvalidBlobsHash(bytes32 expected, bytes32 actual);
   error Rollup__InvalidInHash(bytes32 expected, bytes32 actual);
+  error Rollup__InvalidBaseFees(GasFees expected, GasFees actual);
   error Rollup__BlockNotInPendingChain(uint256 blockNumber, uint256 pendingBlockNumber);
 
   // Rollup: proving and pruning

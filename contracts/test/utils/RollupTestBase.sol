@@ -193,7 +193,7 @@ abstract contract RollupTestBase is Test {
       timestamp: rollup.getTimestampForSlot(slot),
       coinbase: address(uint160(0xC0FFEE00 + blockNumber)),
       feeRecipient: bytes32(uint256(0xFEE)),
-      gasFees: GasFees(1, 2)
+      gasFees: rollup.getBaseFeesAt(rollup.getTimestampForSlot(slot))
     });
     h.totalFees = 3;
     h.totalManaUsed = 4;

@@ -10,6 +10,8 @@ interface Vm {
   }
 
   function warp(uint256 timestamp) external;
+  function fee(uint256 baseFee) external;
+  function blobBaseFee(uint256 fee) external;
   function roll(uint256 blockNumber) external;
   function prank(address sender) external;
   function startPrank(address sender) external;
@@ -47,6 +49,10 @@ abstract contract Test {
     if (actual != expected) {
       revert(string.concat(message, ": got ", vm.toString(actual), ", want ", vm.toString(expected)));
     }
+  }
+
+  function assertGt(uint256 a, uint256 b, string memory message) internal pure {
+    if (a <= b) revert(string.concat(message, ": ", vm.toString(a), " is not above ", vm.toString(b)));
   }
 
   function assertEq(address actual, address expected, string memory message) internal pure {

@@ -19,12 +19,22 @@ export function createRpcClient<S extends RpcSchema>(
     const method = schema[name];
     if (!method) throw new Error(`${namespace}_${name} is not in the schema`);
     const id = nextId++;
-    const res = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id, method: `${namespace}_${name}`, params }),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
-    });
+    const post = () =>
+      doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: `${namespace}_${name}`, params }),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+      });
+    let res: Response;
+    try {
+      res = await post();
+    } catch (err) {
+      // A kept-alive connection the server closed while idle fails the first write with a reset; the request
+      // never reached the server, so sending it once more on a new connection is safe.
+      if (!isStaleConnection(err)) throw err;
+      res = await post();
+    }
     const body = (await res.json()) as { result?: unknown; error?: RpcErrorObject };
     if (body.error) throw new RpcError(body.error.code, body.error.message, body.error.data);
     const parsed = method.result.safeParse(body.result);
@@ -39,4 +49,13 @@ export function createRpcClient<S extends RpcSchema>(
   return new Proxy({} as RpcClientOf<S>, {
     get: (_target, prop) => (typeof prop === 'string' ? (...params: unknown[]) => call(prop, params) : undefined),
   });
+}
+
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** True when `fetch` failed because a reused connection was already closed by the server (not when it refused). */
+export function isStaleConnection(err: unknown): boolean {
+  if (!(err instanceof TypeError)) return false;
+  const cause = (err as TypeError & { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' && STALE_CONNECTION_CODES.has(cause.code);
 }

@@ -1,6 +1,7 @@
 import { encodeFunctionData, getAddress, toHex, type Address, type BlockTag, type Hash, type Hex } from 'viem';
 
 import { asUnixSeconds } from '../../foundation/types/branded.js';
+import type { GasFees } from '../../types/header.js';
 import type { RollupEpochConstants } from '../../types/rollup-constants.js';
 import type { L1PublicClient } from '../clients.js';
 import { RollupAbi } from '../generated/index.js';
@@ -56,6 +57,20 @@ export interface CommitteeReader {
   getSampleSeed(epoch: bigint): Promise<bigint>;
   attesterCountAt(ts: bigint): Promise<number>;
   attesterAtIndexAt(index: number, ts: bigint): Promise<Address>;
+}
+
+/** What the Rollup computes a block's base fees from (`FeeInputs`; docs/fees.md). */
+export interface RollupFeeInputs {
+  l1BaseFee: bigint;
+  blobFee: bigint;
+  excessMana: bigint;
+}
+
+/** One of the Rollup's L1 fee snapshots: L1's prices, and the first slot they price. */
+export interface L1FeeSnapshot {
+  fromSlot: bigint;
+  baseFee: bigint;
+  blobFee: bigint;
 }
 
 /** In L1 order: by L1 block, then log index. */
@@ -167,6 +182,45 @@ export class RollupContract implements CommitteeReader {
       account,
     });
     return { slot, blockNumber };
+  }
+
+  /** What the base fees of a block at L1 time `ts` are computed from (from the current slot on). */
+  async getFeeInputsAt(ts: bigint, at?: L1ReadAt): Promise<RollupFeeInputs> {
+    const r = await this.client.readContract({ ...this.c, functionName: 'getFeeInputsAt', args: [ts], ...at });
+    return { l1BaseFee: r.l1BaseFee, blobFee: r.blobFee, excessMana: r.excessMana };
+  }
+
+  /** The base fees a block at L1 time `ts` must carry, as the Rollup computes them. */
+  async getBaseFeesAt(ts: bigint, at?: L1ReadAt): Promise<GasFees> {
+    const r = await this.client.readContract({ ...this.c, functionName: 'getBaseFeesAt', args: [ts], ...at });
+    return { feePerDaGas: r.feePerDaGas, feePerL2Gas: r.feePerL2Gas };
+  }
+
+  /** The Rollup's fee formula applied to `inputs` (a pure view). */
+  async computeBaseFees(inputs: RollupFeeInputs): Promise<GasFees> {
+    const r = await this.client.readContract({ ...this.c, functionName: 'computeBaseFees', args: [inputs] });
+    return { feePerDaGas: r.feePerDaGas, feePerL2Gas: r.feePerL2Gas };
+  }
+
+  /** The two L1 fee snapshots the Rollup keeps: the one before the latest, and the latest. */
+  async getL1FeeSnapshots(): Promise<{ previous: L1FeeSnapshot; latest: L1FeeSnapshot }> {
+    const [previous, latest] = await this.client.readContract({ ...this.c, functionName: 'getL1FeeSnapshots' });
+    const snap = (x: typeof previous): L1FeeSnapshot => ({
+      fromSlot: BigInt(x.fromSlot),
+      baseFee: x.baseFee,
+      blobFee: x.blobFee,
+    });
+    return { previous: snap(previous), latest: snap(latest) };
+  }
+
+  /** Excess mana accumulated up to block `n` of the pending chain. */
+  getExcessMana(n: bigint): Promise<bigint> {
+    return this.client.readContract({ ...this.c, functionName: 'getExcessMana', args: [n] });
+  }
+
+  /** Calldata of `updateL1FeeSnapshot()`. */
+  encodeUpdateL1FeeSnapshot(): Hex {
+    return encodeFunctionData({ abi: RollupAbi, functionName: 'updateL1FeeSnapshot' });
   }
 
   getSampleSeed(epoch: bigint): Promise<bigint> {

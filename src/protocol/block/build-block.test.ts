@@ -180,6 +180,25 @@ describe('buildBlock', () => {
     expect(built.failed).toEqual([]);
   });
 
+  it("leaves out, as deferred, txs whose max fees are below the block's base fees", async () => {
+    const paying = await makeTx(ALICE_KEY);
+    const cheap = await makeTx(ALICE_KEY, {
+      gasSettings: {
+        gasLimits: { daGas: 100_000, l2Gas: 1_000_000 },
+        maxFeesPerGas: { feePerDaGas: 10n, feePerL2Gas: 1n },
+      },
+    });
+    const built = await buildBlock(options([cheap, paying]));
+    expect(built.included).toEqual([paying]);
+    expect(built.deferred).toEqual([cheap]);
+    expect(built.failed).toEqual([]);
+    // Once base fees fall to what it offers, it is included.
+    const later = await buildBlock(
+      options([cheap], { globals: testGlobals(2n, { gasFees: { feePerDaGas: 1n, feePerL2Gas: 1n } }) }),
+    );
+    expect(later.included).toEqual([cheap]);
+  });
+
   it('an empty block: inHash of 16 zero leaves is the empty height-4 root, outHash 0, one blob', async () => {
     const built = await buildBlock(options([], { l1ToL2Messages: [] }));
     const { contentCommitment, totalFees, totalManaUsed } = built.block.header;

@@ -65,7 +65,10 @@ export interface BuiltBlock {
   included: Tx[];
   /** Txs refused (invalid for this block: drop or re-check them). */
   failed: FailedTx[];
-  /** Valid-looking txs left out because their effect did not fit in the body: try them in a later block. */
+  /**
+   * Valid-looking txs left out for now: their effect did not fit in the body, or their max fees are below this
+   * block's base fees (they wait in the pool until fees fall). Try them in a later block.
+   */
   deferred: Tx[];
 }
 
@@ -131,7 +134,7 @@ export async function buildBlock(opts: BuildBlockOptions): Promise<BuiltBlock> {
     if (body.length >= maxTxs || maxBodySize - bodySize < MIN_TX_EFFECT_SIZE || opts.shouldStop?.()) break;
     const result = await executeTx(fork, tx, { ...ctx, maxEffectSize: maxBodySize - bodySize });
     if (isRejected(result)) {
-      if (result.rejected.code === 'BLOCK_FULL') deferred.push(tx);
+      if (result.rejected.code === 'BLOCK_FULL' || result.rejected.code === 'FEE_TOO_LOW') deferred.push(tx);
       else failed.push({ tx, rejection: result.rejected });
       continue;
     }

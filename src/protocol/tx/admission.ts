@@ -1,14 +1,14 @@
-import { computeFee, type Fr, type GasFees, type Tx } from '../../types/index.js';
+import { computeFee, type Fr, type Tx } from '../../types/index.js';
 import type { WorldState } from '../../world-state/types.js';
 import type { TxRejection } from './rejection.js';
 import { checkTxStateless, computeGasUsed } from './rules.js';
 import { runTxOnState, type TxStateContext, type TxStateView } from './state.js';
 
-/** What the pool checks txs against, besides the world state. */
-export interface PoolValidationContext extends TxStateContext {
-  /** Current base fees: when given, txs whose maximum fees are below them are refused. */
-  baseFees?: GasFees;
-}
+/**
+ * What the pool checks txs against, besides the world state. Not base fees: base fees move with L1, so a tx whose
+ * max fees are below them waits in the pool, and the block builder leaves it out until they cover them.
+ */
+export type PoolValidationContext = TxStateContext;
 
 /** The committed (latest) world state as the state rules read it. */
 export function latestStateView(ws: WorldState): TxStateView {
@@ -35,7 +35,7 @@ export function checkTxForNextBlock(
   ctx: PoolValidationContext,
 ): Promise<TxRejection | undefined> {
   const target = { chainId: ctx.l1ChainId, version: ctx.version, blockNumber: nextBlockNumber };
-  return checkTxStateless(tx, target, computeGasUsed(tx), ctx.baseFees);
+  return checkTxStateless(tx, target, computeGasUsed(tx));
 }
 
 /**

@@ -1,0 +1,2 @@
+export * from './fee-math.js';
+export * from './base-fee-source.js';
