@@ -10,6 +10,7 @@ import { asL2BlockNumber } from '../../foundation/types/branded.js';
 import { RollupContract } from '../../l1/contracts/index.js';
 import { buildBlock } from '../../protocol/block/index.js';
 import { EpochCache } from '../../protocol/epoch/epoch-cache.js';
+import { RollupBaseFees } from '../../protocol/fees/base-fee-source.js';
 import { epochOfSlot, slotAt } from '../../protocol/epoch/time.js';
 import {
   ALICE,
@@ -33,7 +34,6 @@ import type { L2Block } from '../../types/l2-block.js';
 import { l2TipsToJSON } from '../../types/tips.js';
 import { txToJSON } from '../../types/tx-json.js';
 import { txHash, type Tx } from '../../types/index.js';
-import { fixedBaseFees } from '../base-fees.js';
 import { adminNamespaces, apiNamespaces } from '../api-servers.js';
 import { NODE_VERSION } from '../version.js';
 import { encodeSiblingPath } from './sibling-path.js';
@@ -82,6 +82,7 @@ const urls = new Map<string, string>();
 let namespaces: { ns: RpcNamespace; admin: boolean }[];
 let clock: ManualClock;
 let epochCache: EpochCache;
+let baseFees: RollupBaseFees;
 const blocks: L2Block[] = [];
 let mined: Tx;
 let pending: Tx;
@@ -165,7 +166,9 @@ beforeAll(async () => {
   const latest = await l1.publicClient.getBlock({ blockTag: 'latest' });
   clock = new ManualClock(Number(latest.timestamp) * 1000);
   epochCache = new EpochCache(rollup, constants, clock);
-  const baseFees = fixedBaseFees();
+  // The Rollup's base fees, as the node reads them (not refreshed during the test).
+  baseFees = new RollupBaseFees({ rollup, constants, clock }, { intervalMs: 3_600_000 });
+  await baseFees.start();
   const api = apiNamespaces({
     archiver,
     node: {
@@ -204,6 +207,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of servers) await s.stop();
   await archiver?.stop();
+  await baseFees?.stop();
   await world?.store.close();
   await l1?.stop();
 });
@@ -441,7 +445,11 @@ const nodeCases: Record<string, MethodCase> = {
     badParams: noParams,
   },
   getCurrentBaseFees: {
-    answer: async call => expect(await ok(call, [])).toEqual(asJson(gasFeesToJSON(fixedBaseFees().current()))),
+    answer: async call => {
+      // The next slot's fees, as the Rollup's inputs at that slot give them.
+      const expected = gasFeesToJSON(await baseFees.at(baseFees.nextSlotTimestamp()));
+      expect(await ok(call, [])).toEqual(asJson(expected));
+    },
     badParams: noParams,
   },
   getSlotInfo: {
