@@ -11,6 +11,8 @@ import { RollupContract } from '../../l1/contracts/index.js';
 import { buildBlock } from '../../protocol/block/index.js';
 import { EpochCache } from '../../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../../protocol/fees/base-fee-source.js';
+import { P2PService } from '../../p2p/service.js';
+import { startTestNode, testServiceConfig, waitFor, type TestNode } from '../../p2p/testing/index.js';
 import { epochOfSlot, slotAt } from '../../protocol/epoch/time.js';
 import {
   ALICE,
@@ -46,9 +48,10 @@ import { toWireAddresses } from './wire-addresses.js';
  * Adding a method to the schema without both cases fails the first test here.
  *
  * The node is real down to its stores: LMDB world state, archiver store and tx pool in a temporary directory, filled
- * with blocks built by the block builder; the namespaces are the ones `createApiServers` mounts, served over HTTP on
- * 127.0.0.1. The archiver and the committee reads run against a real anvil with the contracts deployed (the archiver
- * is not started, so it never replaces the blocks built here).
+ * with blocks built by the block builder; a libp2p P2P service (discovery on, so it has an ENR) with one peer
+ * connected; the namespaces are the ones `createApiServers` mounts, served over HTTP on 127.0.0.1. The archiver, the
+ * base fees and the committee reads run against a real anvil with the contracts deployed (the archiver is not
+ * started, so it never replaces the blocks built here).
  */
 
 type Answer = { result: unknown } | { error: { code: number; message: string } };
@@ -83,6 +86,8 @@ let namespaces: { ns: RpcNamespace; admin: boolean }[];
 let clock: ManualClock;
 let epochCache: EpochCache;
 let baseFees: RollupBaseFees;
+let p2p: P2PService;
+let peer: TestNode;
 const blocks: L2Block[] = [];
 let mined: Tx;
 let pending: Tx;
@@ -169,6 +174,14 @@ beforeAll(async () => {
   // The Rollup's base fees, as the node reads them (not refreshed during the test).
   baseFees = new RollupBaseFees({ rollup, constants, clock }, { intervalMs: 3_600_000 });
   await baseFees.start();
+  // P2P on, with discovery (so the node has an ENR), and one peer connected to it.
+  p2p = await P2PService.create(await testServiceConfig({ discovery: true, p2pIp: '127.0.0.1' }), { txPool: pool });
+  await p2p.start();
+  peer = await startTestNode();
+  await peer.p2p.dial(p2p.getMultiaddrs()[0] ?? '');
+  await waitFor('the peer to connect', () => p2p.isConnected(peer.p2p.peerId));
+  const enr = p2p.getEnr();
+  if (!enr) throw new Error('the P2P service has no ENR with discovery on');
   const api = apiNamespaces({
     archiver,
     node: {
@@ -180,6 +193,7 @@ beforeAll(async () => {
         l1ChainId: 31337,
         rollupVersion: 1,
         l1ContractAddresses: l1.deployment.addresses,
+        enr,
       },
       baseFees: () => baseFees.current(),
       isReady: () => true,
@@ -187,8 +201,7 @@ beforeAll(async () => {
         const slot = slotAt(BigInt(clock.nowMs() / 1000), constants);
         return { slot, epoch: epochOfSlot(slot, constants), proposer: await epochCache.getProposerAttester(slot) };
       },
-      // P2P is off in this node: p2p_getPeers answers UNAVAILABLE (a peer list needs a second libp2p node).
-      p2p: undefined,
+      p2p,
     },
     status: { report: () => ({ ready: true, components: {} }), summary: () => ({}) },
   });
@@ -206,6 +219,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of servers) await s.stop();
+  await peer?.stop();
+  await p2p?.stop();
   await archiver?.stop();
   await baseFees?.stop();
   await world?.store.close();
@@ -429,6 +444,7 @@ const nodeCases: Record<string, MethodCase> = {
         l1ChainId: 31337,
         rollupVersion: 1,
         l1ContractAddresses: toWireAddresses(l1.deployment.addresses),
+        enr: p2p.getEnr(),
       });
     },
     badParams: noParams,
@@ -463,8 +479,11 @@ const nodeCases: Record<string, MethodCase> = {
     badParams: noParams,
   },
   getEncodedEnr: {
-    // P2P is off: no ENR, and getNodeInfo leaves it out (checked there).
-    answer: async call => expect(await ok(call, [])).toBeNull(),
+    answer: async call => {
+      const enr = (await ok(call, [])) as string;
+      expect(enr).toBe(p2p.getEnr());
+      expect(enr).toMatch(/^enr:[A-Za-z0-9_-]+$/);
+    },
     badParams: noParams,
   },
 };
@@ -472,9 +491,11 @@ const nodeCases: Record<string, MethodCase> = {
 const p2pCases: Record<string, MethodCase> = {
   getPeers: {
     answer: async call => {
-      const err = await fails(call, []);
-      expect(err.code).toBe(RpcErrorCode.UNAVAILABLE);
-      expect(err.message).toMatch(/P2P_ENABLED=true/);
+      const peers = (await ok(call, [])) as { id: string; addresses: string[]; score: number }[];
+      expect(peers.map(p => p.id)).toEqual(p2p.getPeerInfo().map(p => p.id));
+      const other = peers.find(p => p.id === peer.p2p.peerId);
+      expect(other?.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/);
+      expect(other?.score).toBe(p2p.scoring.getScore(peer.p2p.peerId));
     },
     badParams: noParams,
   },
