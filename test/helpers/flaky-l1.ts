@@ -2,8 +2,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 import { getFreePort } from '../../src/foundation/net/free-port.js';
 
-/** What the proxy does with one request: forward it to the real L1, or answer with an HTTP error instead. */
-export type FaultDecision = 'forward' | { status: number };
+/**
+ * What the proxy does with one request: forward it to the real L1; answer with an HTTP error instead; forward it and
+ * then answer with an HTTP error (the request reached L1, its answer was lost); or close the connection unanswered.
+ */
+export type FaultDecision = 'forward' | 'drop' | { status: number; afterForward?: boolean };
 
 /** Decides per request: `methods` are the JSON-RPC methods in the body (empty for a beacon REST GET). */
 export type FaultPolicy = (req: { methods: string[]; path: string; index: number }) => FaultDecision;
@@ -56,6 +59,12 @@ export async function startFlakyL1(target: string, policy: FaultPolicy = forward
         failed++;
         for (const m of methods.length > 0 ? methods : [`GET ${req.url}`])
           failedMethods[m] = (failedMethods[m] ?? 0) + 1;
+      }
+      if (decision === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (decision !== 'forward' && !decision.afterForward) {
         res.writeHead(decision.status, { 'content-type': 'text/plain' }).end(`injected HTTP ${decision.status}`);
         return;
       }
@@ -66,6 +75,10 @@ export async function startFlakyL1(target: string, policy: FaultPolicy = forward
           ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }),
         });
         const answer = Buffer.from(await upstream.arrayBuffer());
+        if (decision !== 'forward') {
+          res.writeHead(decision.status, { 'content-type': 'text/plain' }).end(`injected HTTP ${decision.status}`);
+          return;
+        }
         res
           .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
           .end(answer);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { Logger } from '../log/index.js';
 import { RpcError, RpcErrorCode, type RpcErrorObject } from './errors.js';
-import type { RpcNamespace } from './schema.js';
+import type { RpcMethodSchema, RpcNamespace } from './schema.js';
 
 type Id = string | number | null;
 
@@ -26,6 +26,20 @@ function idOf(value: unknown): Id {
     if (typeof id === 'string' || typeof id === 'number') return id;
   }
   return null;
+}
+
+/** How many params a method takes, when `params` has the wrong count: "expected 1 to 2 params, got 3". */
+function arityProblem(tuple: RpcMethodSchema['params'], params: readonly unknown[]): string | undefined {
+  const items = tuple.def.items;
+  if (tuple.def.rest) return undefined;
+  // Trailing params that accept `undefined` may be left out.
+  let min = items.length;
+  while (min > 0 && items[min - 1]!.safeParse(undefined).success) min--;
+  const max = items.length;
+  if (params.length >= min && params.length <= max) return undefined;
+  const wanted =
+    max === 0 ? 'no params' : min === max ? `${max} param${max === 1 ? '' : 's'}` : `${min} to ${max} params`;
+  return `expected ${wanted}, got ${params.length}`;
 }
 
 /** Routes parsed JSON-RPC requests to namespaces, validating params and results against their schemas. */
@@ -71,6 +85,8 @@ export class RpcDispatcher {
     if (rawParams !== undefined && !Array.isArray(rawParams)) {
       return errorResponse(id, RpcErrorCode.INVALID_PARAMS, `Invalid params for ${method}: expected an array`);
     }
+    const arity = arityProblem(schema.params, rawParams ?? []);
+    if (arity) return errorResponse(id, RpcErrorCode.INVALID_PARAMS, `Invalid params for ${method}: ${arity}`);
     const params = schema.params.safeParse(rawParams ?? []);
     if (!params.success) {
       return errorResponse(

@@ -1,5 +1,6 @@
 import { isAddress, type Hex } from 'viem';
 
+import { ArchiverError } from '../../archiver/errors.js';
 import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
 import { createLogger } from '../../foundation/log/index.js';
 import type { nodeAdminApiSchema } from './schema.js';
@@ -43,7 +44,15 @@ export function createAdminApi(d: AdminApiDeps): RpcImplementation<typeof nodeAd
       return null;
     },
     rollbackTo: async n => {
-      await d.archiver.rollbackTo(BigInt(n));
+      try {
+        await d.archiver.rollbackTo(BigInt(n));
+      } catch (err) {
+        // A block above the latest one is the caller's mistake: say so, not "Internal error".
+        if (err instanceof ArchiverError && err.code === 'ARCHIVER_BAD_ROLLBACK') {
+          throw new RpcError(RpcErrorCode.INVALID_PARAMS, err.message);
+        }
+        throw err;
+      }
       return null;
     },
   };

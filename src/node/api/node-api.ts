@@ -115,7 +115,8 @@ function receipt(d: NodeApiDeps, hash: Fr): z.input<(typeof nodeApiSchema)['getT
   const status = d.txPool.getTxStatus(hash);
   if (status === 'pending') return { txHash: txHashHex, status: 'pending' };
   if (status && status.status === 'dropped') return { txHash: txHashHex, status: 'dropped', error: status.reason };
-  // Mined per the pool but not (yet) in our store, or unknown: still pending from the client's point of view.
+  // Mined per the pool but not (yet) in our store: still pending from the client's point of view.
   if (status && status.status === 'mined') return { txHash: txHashHex, status: 'pending' };
-  throw new RpcError(RpcErrorCode.INVALID_PARAMS, `unknown tx ${txHashHex}`);
+  // Unknown to this node: a receipt saying dropped, as Aztec's node answers (wallets poll for it), not an error.
+  return { txHash: txHashHex, status: 'dropped', error: 'Tx dropped by P2P node' };
 }

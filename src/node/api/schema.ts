@@ -16,8 +16,21 @@ export const BlockNumberParam = z
   .transform(v => Number(v))
   .pipe(z.number().int('expected an integer block number').min(0, 'must be >= 0').max(MAX_BLOCK_NUMBER));
 
-/** A block number or `"latest"`. */
-export const BlockParam = z.union([z.literal('latest'), BlockNumberParam]);
+// Every way a block param can be wrong gets the same message: what it may be.
+const badBlock = { error: `expected "latest" or a decimal block number (0 to ${MAX_BLOCK_NUMBER})` };
+
+/** A block number (a JSON integer or its decimal string) or `"latest"`; anything else is refused saying so. */
+export const BlockParam = z
+  .union(
+    [
+      z.literal('latest', badBlock),
+      z.number(badBlock).int(badBlock).min(0, badBlock).max(MAX_BLOCK_NUMBER, badBlock),
+      z.string(badBlock).regex(/^\d{1,10}$/, badBlock),
+    ],
+    badBlock,
+  )
+  .transform(v => (v === 'latest' ? v : Number(v)))
+  .pipe(z.union([z.literal('latest'), z.number().max(MAX_BLOCK_NUMBER, badBlock)], badBlock));
 
 /** A leaf index: a JSON integer or decimal string, as a bigint below 2^40. */
 export const LeafIndexParam = z
