@@ -89,6 +89,16 @@ export async function sendAndWait(
   }
 }
 
+/** An error argument as written in Solidity: numbers and addresses as they are, a struct as `{ field: value }`. */
+function formatErrorArg(a: unknown): string {
+  if (a !== null && typeof a === 'object') {
+    const fields = Object.entries(a).map(([k, v]) => `${k}: ${formatErrorArg(v)}`);
+    return `{ ${fields.join(', ')} }`;
+  }
+  if (typeof a === 'bigint' || typeof a === 'number' || typeof a === 'boolean' || typeof a === 'string') return `${a}`;
+  return 'undefined';
+}
+
 /** A revert's contract error by name (from any of our contracts), or the RPC's message. */
 export function decodeRevert(err: unknown): string {
   if (err instanceof BaseError) {
@@ -97,7 +107,7 @@ export function decodeRevert(err: unknown): string {
     if (data && data.length >= 10) {
       try {
         const d = decodeErrorResult({ abi: AllErrorsAbi, data });
-        return `${d.errorName}(${(d.args ?? []).map(a => String(a)).join(', ')})`;
+        return `${d.errorName}(${(d.args ?? []).map(formatErrorArg).join(', ')})`;
       } catch {
         // not one of ours: fall through to the message
       }
