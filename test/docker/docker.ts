@@ -34,3 +34,15 @@ export function dockerOk(args: string[], timeoutMs = 60_000): string {
 
 /** Whether a Docker engine answers on this machine. */
 export const engineAnswers = () => docker(['info', '--format', '{{.ServerVersion}}'], 20_000).code === 0;
+
+/** The guide's curl command (jq included), against our port. */
+export function curlJq(port: number, method: string, params: unknown[], filter: string): string {
+  const body = JSON.stringify({ jsonrpc: '2.0', method, params, id: 67 });
+  const cmd = `curl -s -X POST -H 'Content-Type: application/json' -d '${body}' "http://127.0.0.1:${port}" | jq "${filter}"`;
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { encoding: 'utf8', timeout: 20_000 });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** The block numbers of a log's "Downloaded L2 block N" lines, in order. */
+export const downloaded = (logs: string) => [...logs.matchAll(/Downloaded L2 block (\d+)/g)].map(m => Number(m[1]));

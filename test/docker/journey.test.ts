@@ -19,7 +19,7 @@ import { frToHex } from '../../src/types/fr.js';
 import { runAztec, startLocalNetworkProcess, type LocalNetworkProcess } from '../helpers/cli.js';
 import { until } from '../helpers/in-process-network.js';
 import { inTerminal, parseEnvFile, root, spartanEnv, tempDir } from '../spartan/helpers.js';
-import { docker, dockerOk } from './docker.js';
+import { curlJq, docker, dockerOk, downloaded } from './docker.js';
 
 const ctx = inject('docker');
 const run = promisify(execFile);
@@ -29,24 +29,18 @@ const OPERATOR = devAccount(5);
 /** Who pays for the registration (the guide's "a team member will add you"; here an L1 account of ours). */
 const FUNDER = devAccount(8);
 
-/** The guide's curl command against `port`, its answer's `result`. */
+/** The guide's curl command against `port` (jq included), its answer's `result`; undefined while none answers. */
 function curl(port: number, method: string, params: unknown[]): unknown {
-  const body = JSON.stringify({ jsonrpc: '2.0', method, params, id: 67 });
-  const r = spawnSync(
-    'curl',
-    ['-s', '-X', 'POST', '-H', 'Content-Type: application/json', '-d', body, `http://127.0.0.1:${port}`],
-    { encoding: 'utf8', timeout: 15_000 },
-  );
-  if (r.status !== 0 || !r.stdout) return undefined;
-  return (JSON.parse(r.stdout) as { result?: unknown }).result;
+  try {
+    return JSON.parse(curlJq(port, method, params, '.result')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Prints a measured figure for the closing note and CI's log (not an assertion: timing varies with the machine). */
 const figure = (what: string, since: number) =>
   console.log(`journey: ${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`);
-
-/** The block numbers a log's "Downloaded L2 block N" lines name, in order. */
-const downloaded = (log: string) => [...log.matchAll(/Downloaded L2 block (\d+)/g)].map(m => Number(m[1]));
 
 /**
  * The guide's "Running a Sequencer using Aztec Spartan", on a real Docker engine: the installer through `curl | bash`,

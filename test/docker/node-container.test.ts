@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +7,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getFreePort } from '../../src/foundation/net/free-port.js';
 import { startLocalNetworkProcess, type AztecProcess } from '../helpers/cli.js';
 import { until } from '../helpers/in-process-network.js';
-import { docker, dockerOk } from './docker.js';
+import { curlJq, docker, dockerOk, downloaded } from './docker.js';
 
 const ctx = inject('docker');
-
-/** The guide's curl command (jq included), against our port. */
-function curlJq(port: number, method: string, params: unknown[], filter: string): string {
-  const body = JSON.stringify({ jsonrpc: '2.0', method, params, id: 67 });
-  const cmd = `curl -s -X POST -H 'Content-Type: application/json' -d '${body}' "http://127.0.0.1:${port}" | jq "${filter}"`;
-  const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-const downloaded = (logs: string) => [...logs.matchAll(/Downloaded L2 block (\d+)/g)].map(m => Number(m[1]));
 
 /**
  * Our image run as a following node, the guide's way (`start --archiver --node`, the L1 URLs in ETHEREUM_HOSTS and
