@@ -58,7 +58,7 @@ function startClient(node: TestNode, key: Hex, epochCache: ValidatorEpochSource,
       rollupVersion: TEST_VERSION,
       feeJuicePortal: TEST_PORTAL,
       baseFees: () => testGlobals(0n).gasFees,
-      signer: new ProtectedSigner(key, new SlashingProtection(node.world.store, ROOT)),
+      signers: [new ProtectedSigner(key, new SlashingProtection(node.world.store, ROOT))],
       onProposal: o => outcomes.push(o),
     },
     CONFIG,
@@ -146,6 +146,7 @@ describe('ValidatorClient', () => {
 
     const collected = await new P2PAttestationSource(proposer.client).collect({
       built,
+      proposer: proposer.client.signers[0]!.address,
       committee,
       quorum: 3,
       deadline: new Date(Date.now() + 20_000),
