@@ -98,6 +98,8 @@ async function keysOf(
   src: ParsedFile['validators'][number]['attester'],
   base: string,
   fail: (why: string, sub?: string) => never,
+  /** Keys already decrypted in this load (a publisher shared by many validators is decrypted once). */
+  decrypted: Map<string, Hex>,
 ): Promise<Hex[]> {
   if (typeof src === 'string') {
     try {
@@ -126,6 +128,9 @@ async function keysOf(
     return keys;
   }
   const path = resolve(base, src.path);
+  const cacheKey = `${path}\n${src.passwordFile ?? ''}\n${src.password ?? ''}`;
+  const cached = decrypted.get(cacheKey);
+  if (cached) return [cached];
   let json: string;
   try {
     json = readFileSync(path, 'utf8');
@@ -141,6 +146,7 @@ async function keysOf(
   }
   try {
     const account = await decryptKeystoreJson(json, password);
+    decrypted.set(cacheKey, account.privateKey as Hex);
     return [account.privateKey as Hex];
   } catch (err) {
     const wrong = err instanceof Error && /password/i.test(err.message);
@@ -159,6 +165,7 @@ async function keysOf(
 export async function loadKeystore(path: string): Promise<KeystoreValidator[]> {
   const out: KeystoreValidator[] = [];
   const seen = new Map<string, string>();
+  const decrypted = new Map<string, Hex>();
   for (const file of keystoreFiles(path)) {
     const parsed = parseFile(file);
     const base = dirname(file);
@@ -169,12 +176,12 @@ export async function loadKeystore(path: string): Promise<KeystoreValidator[]> {
         (why: string, sub?: string): never => {
           throw new KeystoreError(file, entry, sub ? `${field}.${sub}` : field, why);
         };
-      const attesterKeys = await keysOf(v.attester, base, failFor('attester'));
+      const attesterKeys = await keysOf(v.attester, base, failFor('attester'), decrypted);
       const publishers = v.publisher === undefined ? [] : Array.isArray(v.publisher) ? v.publisher : [v.publisher];
       const publisherPrivateKeys: Hex[] = [];
       for (const [j, p] of publishers.entries()) {
         const field = Array.isArray(v.publisher) ? `publisher[${j}]` : 'publisher';
-        publisherPrivateKeys.push(...(await keysOf(p, base, failFor(field))));
+        publisherPrivateKeys.push(...(await keysOf(p, base, failFor(field), decrypted)));
       }
       for (const attesterPrivateKey of attesterKeys) {
         const attester = privateKeyToAddress(attesterPrivateKey);

@@ -64,10 +64,17 @@ export async function writeKeystore(
     mkdirSync(dirname(storage.passwordFile), { recursive: true });
     writeFileSync(storage.passwordFile, `${storage.password}\n`, { mode: 0o600 });
   }
+  // A key shared by several entries (one publisher for many validators) is encrypted once.
+  const stored = new Map<Hex, KeySource>();
+  const store = async (key: Hex): Promise<KeySource> => {
+    const known = stored.get(key) ?? (await storeKey(key, storage, file));
+    stored.set(key, known);
+    return known;
+  };
   for (const v of validators) {
-    const entry: ValidatorEntry = { attester: await storeKey(v.attesterPrivateKey, storage, file) };
+    const entry: ValidatorEntry = { attester: await store(v.attesterPrivateKey) };
     const publishers = [];
-    for (const k of v.publisherPrivateKeys ?? []) publishers.push(await storeKey(k, storage, file));
+    for (const k of v.publisherPrivateKeys ?? []) publishers.push(await store(k));
     if (publishers.length === 1) entry.publisher = publishers[0]!;
     else if (publishers.length > 1) entry.publisher = publishers;
     if (v.coinbase !== undefined) entry.coinbase = v.coinbase;
