@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import type { Hex } from 'viem';
 
 import { Archiver } from '../archiver/archiver.js';
 import { ArchiverStore } from '../archiver/store.js';
@@ -29,6 +30,7 @@ import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer } from './sequencer-factory.js';
+import { resolveNodeValidators } from './validator-keys.js';
 import { NODE_VERSION } from './version.js';
 
 export type { NodeModules } from './modules.js';
@@ -67,6 +69,8 @@ export async function startAztecNode(
 ): Promise<RunningNode> {
   const problems = moduleProblems(modules, config.p2p.enabled);
   if (problems.length > 0) throw new ConfigError(problems);
+  // The node's attesters (the keystore's, or VALIDATOR_PRIVATE_KEY's one), read first: a bad keystore stops the start.
+  const validators = await resolveNodeValidators(config);
   const log = createLogger('node');
   const life = new Lifecycle(log);
   const readiness = new Readiness();
@@ -193,12 +197,11 @@ export async function startAztecNode(
       });
     }
 
-    // Every signature of the validator key, with or without P2P, is recorded here first.
+    // Every signature of a validator key, with or without P2P, is recorded here first.
     const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
     // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
     let validatorClient: ValidatorClient | undefined;
     if (p2p && txPool && worldState) {
-      const key = config.validator.validatorPrivateKey;
       validatorClient = life.add(
         'validator client',
         new ValidatorClient(
@@ -215,7 +218,7 @@ export async function startAztecNode(
             baseFees: ts => baseFees.at(ts),
             rollup: addresses.rollup,
             rollupVersion: constants.version,
-            signer: key ? new ProtectedSigner(key, protection) : undefined,
+            signers: validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection)),
           },
           config.validator,
         ),
@@ -224,9 +227,9 @@ export async function startAztecNode(
       validatorClient.start();
     }
 
-    let sequencerControl: ReturnType<typeof createSequencer>['publisher'] | undefined;
+    let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
     if (modules.sequencer && txPool && worldState) {
-      const { sequencer, publisher } = createSequencer({
+      const { sequencer, publishers } = createSequencer({
         config,
         l1,
         clock,
@@ -239,10 +242,11 @@ export async function startAztecNode(
         validatorClient,
         protection,
         metrics,
+        validators,
       });
       life.add('sequencer', sequencer, s => s.stop());
       sequencer.start();
-      sequencerControl = publisher;
+      sequencerControl = { setGovernancePayload: p => publishers.forEach(pub => pub.setGovernancePayload(p)) };
       readiness.add('sequencer', () => ({ ready: sequencer.isRunning(), state: sequencer.getState() }));
     }
     if (modules.proverNode && worldState) {

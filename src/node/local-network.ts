@@ -25,11 +25,20 @@ export interface LocalValidator {
   attester: Address;
 }
 
+/** A validator staked at genesis from a keystore: its attester, and the L1 account that publishes its blocks. */
+export interface GenesisValidator {
+  attester: Address;
+  proposer: Address;
+}
+
 /** A running local network: its L1, the deployed contracts, the validator set. */
 export interface LocalNetwork {
   anvil: Anvil;
   deployment: L1Deployment;
+  /** The anvil-account validators (none when a keystore's were staked). */
   validators: LocalValidator[];
+  /** Every validator staked at genesis. */
+  genesis: GenesisValidator[];
   stop(): Promise<void>;
 }
 
@@ -56,6 +65,8 @@ export function localL1Port(l1: L1Config): number {
 export interface LocalNetworkOptions {
   /** Genesis validators (anvil accounts 1..N). */
   validators: number;
+  /** Instead of anvil accounts: these validators (a keystore's) are staked at genesis, their proposers given ETH. */
+  keystoreValidators?: readonly GenesisValidator[];
   /**
    * Seconds from the end of the deployment to the start of slot 0: the time the network's nodes have to start before
    * their first slot (default one Aztec slot; 0: slot 0 starts at the Rollup's deployment block).
@@ -97,19 +108,30 @@ export async function startLocalNetwork(l1: L1Config, opts: LocalNetworkOptions)
     const clientOpts = { rpcUrls: [anvil.url], chainId: anvil.chainId, pollingIntervalMs: 100 };
     const publicClient = createL1PublicClient(clientOpts);
     const walletClient = createL1WalletClient(clientOpts, devAccount(0).privateKey);
-    const validators = Array.from({ length: opts.validators }, (_, i) => ({
-      accountIndex: i + 1,
-      attester: devAccount(i + 1).address,
-    }));
+    const validators = opts.keystoreValidators
+      ? []
+      : Array.from({ length: opts.validators }, (_, i) => ({
+          accountIndex: i + 1,
+          attester: devAccount(i + 1).address,
+        }));
+    const genesis: GenesisValidator[] =
+      opts.keystoreValidators?.map(v => ({ ...v })) ??
+      validators.map(v => ({ attester: v.attester, proposer: v.attester }));
+    for (const address of new Set(opts.keystoreValidators?.map(v => v.proposer) ?? [])) {
+      await publicClient.request({
+        method: 'anvil_setBalance' as 'eth_chainId',
+        params: [address, '0x3635c9adc5dea00000'] as never, // 1000 ETH
+      });
+    }
     await warmUpKzg(publicClient, clientOpts);
     const genesisDelay = BigInt(opts.genesisDelaySeconds ?? l1.aztecSlotDuration);
     const deployment = await deployL1Contracts(
       { publicClient, walletClient, logger: log.child('deploy') },
       deployParamsFromConfig(l1, {
         genesisArchiveRoot: genesisArchiveRoot(),
-        initialValidators: validators.map(v => ({
+        initialValidators: genesis.map(v => ({
           attester: v.attester,
-          proposer: v.attester,
+          proposer: v.proposer,
           withdrawer: v.attester,
         })),
         // As on a public network: `aztec add-l1-validator` registers through the handler with a sync proof.
@@ -123,8 +145,8 @@ export async function startLocalNetwork(l1: L1Config, opts: LocalNetworkOptions)
       method: 'evm_setIntervalMining' as 'eth_chainId',
       params: [l1.ethereumSlotDuration] as never,
     });
-    log.info('Local network deployed', { rollup: deployment.addresses.rollup, validators: validators.length });
-    return { anvil, deployment, validators, stop: () => anvil.stop() };
+    log.info('Local network deployed', { rollup: deployment.addresses.rollup, validators: genesis.length });
+    return { anvil, deployment, validators, genesis, stop: () => anvil.stop() };
   } catch (err) {
     await anvil.stop();
     throw err;

@@ -1,4 +1,4 @@
-import { privateKeyToAddress } from 'viem/accounts';
+import type { Hex } from 'viem';
 
 import type { ArchiverStore } from '../archiver/store.js';
 import { NodeError } from '../foundation/errors/index.js';
@@ -11,13 +11,13 @@ import type { L1Clock } from '../l1/l1-clock.js';
 import { L1TxSender } from '../l1/tx-sender.js';
 import { buildBlock } from '../protocol/block/index.js';
 import type { EpochCache } from '../protocol/epoch/epoch-cache.js';
-import type { BuildBlockFn } from '../sequencer/deps.js';
+import type { BuildBlockFn, SequencerValidator } from '../sequencer/deps.js';
+import { PublisherFunds } from '../sequencer/publisher-funds.js';
 import { Publisher } from '../sequencer/publisher.js';
 import { Sequencer } from '../sequencer/sequencer.js';
 import { SlotGuard } from '../sequencer/slot-guard.js';
 import { makeTimetable } from '../sequencer/timetable.js';
 import type { TxPool } from '../tx-pool/index.js';
-import { l2AddressFromPrivateKey } from '../types/keys.js';
 import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
 import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
@@ -26,6 +26,7 @@ import type { WorldState } from '../world-state/types.js';
 import type { BaseFeeSource } from '../protocol/fees/index.js';
 import type { AztecConfig } from './config.js';
 import type { L1Connection } from './l1-connection.js';
+import type { NodeValidator } from './validator-keys.js';
 
 /** What the sequencer is built from. */
 export interface SequencerFactoryDeps {
@@ -42,47 +43,60 @@ export interface SequencerFactoryDeps {
   validatorClient: ValidatorClient | undefined;
   /** The node's slashing protection history; the attestations signed without P2P go through it too. */
   protection: SlashingProtection;
+  /** The node's validators, their keys resolved (`resolveNodeValidators`). */
+  validators: readonly NodeValidator[];
   /** The node's metrics registry (proposal → quorum latency, slots given up without a quorum). */
   metrics: MetricsRegistry;
 }
 
 /**
- * Builds the sequencer (not started): the validator key (VALIDATOR_PRIVATE_KEY) attests, the publisher key
- * (SEQ_PUBLISHER_PRIVATE_KEY, else the validator key) sends the blocks; COINBASE defaults to the validator's L1
- * address and FEE_RECIPIENT to its L2 address.
+ * Builds the sequencer (not started) for the node's validators (the keystore's, or VALIDATOR_PRIVATE_KEY's with
+ * SEQ_PUBLISHER_PRIVATE_KEY): one publisher per publisher key, the first with enough ETH sending a validator's block.
  */
-export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publisher: Publisher } {
+export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publishers: Publisher[] } {
   const { config, l1 } = d;
   const { addresses, constants } = l1;
-  const validatorKey = config.validator.validatorPrivateKey;
-  if (!validatorKey) {
+  if (d.validators.length === 0) {
     throw new NodeError(
       'MISSING_VALIDATOR_KEY',
-      '--sequencer needs --sequencer.validatorPrivateKey (VALIDATOR_PRIVATE_KEY): the key that signs blocks and attestations',
+      '--sequencer needs --sequencer.validatorPrivateKey (VALIDATOR_PRIVATE_KEY) or --keystore (KEY_STORE_DIRECTORY): ' +
+        'the keys that sign blocks and attestations',
     );
   }
-  const attester = privateKeyToAddress(validatorKey);
   // The KZG trusted setup takes seconds to load: loaded now, at start, rather than in the first slot we build in.
   getKzg();
-  const publisherKey = config.sequencer.publisherPrivateKey ?? validatorKey;
   const l1BlockTime = config.l1.ethereumSlotDuration;
-  const sender = new L1TxSender(l1.publicClient, createL1WalletClient(l1.clientOpts, publisherKey), {
-    pollingIntervalMs: config.sequencer.viemPollingIntervalMs,
-    // Replacing a tx before one L1 block has passed only churns the mempool.
-    stallTimeMs: Math.max(config.sequencer.publishRetryIntervalMs, l1BlockTime * 1000),
-    maxReplacements: 3,
-    clock: d.clock,
-  });
-  const publisher = new Publisher(
-    {
-      rollup: l1.rollup,
-      governanceProposer: new GovernanceProposerContract(l1.publicClient, addresses.governanceProposer),
-      sender,
-      guard: new SlotGuard(d.store),
-    },
-    { governancePayload: config.sequencer.governanceProposerPayload },
-  );
-  const feeRecipient = config.sequencer.feeRecipient ?? l2AddressFromPrivateKey(validatorKey);
+  const publishers = new Map<Hex, Publisher>();
+  const publisherOf = (key: Hex): Publisher => {
+    const known = publishers.get(key);
+    if (known) return known;
+    const sender = new L1TxSender(l1.publicClient, createL1WalletClient(l1.clientOpts, key), {
+      pollingIntervalMs: config.sequencer.viemPollingIntervalMs,
+      // Replacing a tx before one L1 block has passed only churns the mempool.
+      stallTimeMs: Math.max(config.sequencer.publishRetryIntervalMs, l1BlockTime * 1000),
+      maxReplacements: 3,
+      clock: d.clock,
+    });
+    const publisher = new Publisher(
+      {
+        rollup: l1.rollup,
+        governanceProposer: new GovernanceProposerContract(l1.publicClient, addresses.governanceProposer),
+        sender,
+        guard: new SlotGuard(d.store),
+      },
+      { governancePayload: config.sequencer.governanceProposerPayload },
+    );
+    publishers.set(key, publisher);
+    return publisher;
+  };
+  const validators: SequencerValidator[] = d.validators.map(v => ({
+    attester: v.attester,
+    coinbase: v.coinbase,
+    feeRecipient: BigInt(v.feeRecipient),
+    publishers: v.publisherPrivateKeys.map(publisherOf),
+  }));
+  const funds = new PublisherFunds(l1.publicClient, config.sequencer.publisherMinBalance, { metrics: d.metrics });
+  const signers = d.validators.map(v => new ProtectedSigner(v.attesterPrivateKey, d.protection));
   const build: BuildBlockFn = args =>
     buildBlock({
       fork: args.fork,
@@ -99,8 +113,6 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       enforceTimeTable: config.sequencer.enforceTimeTable,
       minTxsPerBlock: config.sequencer.minTxsPerBlock,
       maxTxsPerBlock: config.sequencer.maxTxsPerBlock,
-      coinbase: config.sequencer.coinbase ?? attester,
-      feeRecipient: BigInt(feeRecipient),
       pollingIntervalMs: Math.min(1000, l1BlockTime * 250),
       timetable: makeTimetable({ slotDuration: Number(constants.slotDuration), l1BlockTime }),
     },
@@ -118,14 +130,14 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       buildBlock: build,
       attestations: d.validatorClient
         ? new P2PAttestationSource(d.validatorClient, { metrics: d.metrics })
-        : new LocalAttestations(new ProtectedSigner(validatorKey, d.protection), {
+        : new LocalAttestations(signers, {
             l1ChainId: config.l1.l1ChainId,
             rollup: addresses.rollup,
           }),
-      publisher,
-      attester,
+      validators,
+      pickPublisher: funds.pick,
       baseFees: ts => d.baseFees.at(ts),
     },
   );
-  return { sequencer, publisher };
+  return { sequencer, publishers: [...publishers.values()] };
 }

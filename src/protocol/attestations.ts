@@ -6,6 +6,8 @@ import type { Attestation } from './proposal-digest.js';
 /** What a proposer asks for when it has built a block: the committee, the quorum and until when to wait. */
 export interface AttestationRequest {
   built: BuiltBlock;
+  /** The node's attester that proposes the block (signs the proposal). */
+  proposer: Address;
   /** The epoch's committee, in committee order. */
   committee: readonly Address[];
   /** Attestations needed (`floor(2n/3) + 1`). */

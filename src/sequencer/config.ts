@@ -10,6 +10,15 @@ export const sequencerConfigMappings = defineConfigMappings({
     defaultText: 'the validator private key',
     description: 'Key of the L1 account that publishes blocks. This should be the same as your validator private key.',
   },
+  publisherMinBalance: {
+    env: 'SEQ_PUBLISHER_MIN_BALANCE',
+    flag: '--sequencer.publisherMinBalance',
+    parse: p.bigint,
+    default: 10n ** 16n,
+    defaultText: '1e16 (0.01 ETH)',
+    description:
+      'Wei a publisher needs to be used; one with less is skipped with a warning for the next publisher of its validator.',
+  },
   publishRetryIntervalMs: {
     env: 'SEQ_PUBLISH_RETRY_INTERVAL_MS',
     flag: '--sequencer.publishRetryIntervalMs',

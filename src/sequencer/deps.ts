@@ -63,6 +63,17 @@ export interface SequencerPublisher {
   prune(signal?: AbortSignal): Promise<boolean>;
 }
 
+/** One of the node's validators, as a proposer: its attester, the accounts that may publish for it, its rewards. */
+export interface SequencerValidator {
+  attester: Address;
+  /** Where its block rewards go on L1 (the header's coinbase). */
+  coinbase: Address;
+  /** L2 address that receives the fees of its blocks. */
+  feeRecipient: bigint;
+  /** In order of preference; the first with enough ETH publishes (`pickPublisher`). Never empty. */
+  publishers: readonly SequencerPublisher[];
+}
+
 /** Everything the sequencer works with: all injectable, so a test drives it with fakes and a manual clock. */
 export interface SequencerDeps {
   rollup: SequencerRollup;
@@ -78,9 +89,10 @@ export interface SequencerDeps {
   txs: SequencerTxSource;
   buildBlock: BuildBlockFn;
   attestations: AttestationSource;
-  publisher: SequencerPublisher;
-  /** Our attester address (VALIDATOR_PRIVATE_KEY's). */
-  attester: Address;
+  /** The node's validators (the keystore's, or VALIDATOR_PRIVATE_KEY's one); the first one's publisher prunes. */
+  validators: readonly SequencerValidator[];
+  /** The publisher to use of a validator's, or undefined when none can pay (default: the first). */
+  pickPublisher?: (publishers: readonly SequencerPublisher[]) => Promise<SequencerPublisher | undefined>;
   /** Base fees of a block at L1 time `timestamp` (what the Rollup will check the header against). */
   baseFees(timestamp: bigint): Promise<GasFees> | GasFees;
 }

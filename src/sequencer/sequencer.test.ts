@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError } from '../foundation/timers/index.js';
 import { AllErrorsAbi } from '../l1/generated/index.js';
 import { frToHex } from '../types/fr.js';
+import type { SequencerDeps, SequencerPublisher } from './deps.js';
 import { Sequencer, type SequencerOptions } from './sequencer.js';
 import type { SequencerState } from './state.js';
 import {
   FAKE_ARCHIVE_ROOT,
   FAKE_ATTESTER,
+  FAKE_COINBASE,
+  FAKE_FEE_RECIPIENT,
   FAKE_OTHER_ATTESTER,
   FAKE_PUBLISHER,
   fakeBaseFees,
@@ -16,15 +19,13 @@ import {
 } from './testing/fake-deps.js';
 import { makeTimetable } from './timetable.js';
 
-const COINBASE = '0x000000000000000000000000000000000000c01b';
-const FEE_RECIPIENT = 0xfee5n;
 // 8 s slots, an L1 block every 2 s: INITIALIZING_PROPOSAL (and the states before it) by 3 s into the slot,
 // CREATING_BLOCK by 4 s, COLLECTING_ATTESTATIONS and PUBLISHING_BLOCK by 6 s.
 const TIMETABLE = makeTimetable({ slotDuration: 8, l1BlockTime: 2 });
 // Slot 5 starts at 1040 s (genesis 1000 s); at 0.5 s into it the next L1 block (1042 s) is in slot 5, epoch 1.
 const SLOT = 5n;
 
-function setup(opts: Partial<SequencerOptions> = {}) {
+function setup(opts: Partial<SequencerOptions> = {}, deps: Partial<SequencerDeps> = {}) {
   const world = new FakeSequencerWorld();
   world.at(SLOT, 0.5);
   const seq = new Sequencer(
@@ -32,13 +33,11 @@ function setup(opts: Partial<SequencerOptions> = {}) {
       enforceTimeTable: false,
       minTxsPerBlock: 1,
       maxTxsPerBlock: 2,
-      coinbase: COINBASE,
-      feeRecipient: FEE_RECIPIENT,
       pollingIntervalMs: 5,
       timetable: TIMETABLE,
       ...opts,
     },
-    world.deps(),
+    { ...world.deps(), ...deps },
   );
   world.stateOf = () => seq.getState();
   return { world, seq };
@@ -90,8 +89,8 @@ describe('Sequencer', () => {
       blockNumber: 4n,
       slotNumber: SLOT,
       timestamp: 1040n,
-      coinbase: COINBASE,
-      feeRecipient: FEE_RECIPIENT,
+      coinbase: FAKE_COINBASE,
+      feeRecipient: FAKE_FEE_RECIPIENT,
       gasFees: fakeBaseFees(1040n),
     });
     expect(build.txs).toBe(world.pendingTxs);
@@ -447,5 +446,64 @@ describe('Sequencer', () => {
     expect(world.forks.map(f => f.discarded)).toEqual([1]);
     expect(seq.getState()).toBe('IDLE');
     expect(seq.isRunning()).toBe(false);
+  });
+
+  describe('with several validators', () => {
+    const OTHER_COINBASE = '0x00000000000000000000000000000000000c0de2';
+    const publisherAt = (world: FakeSequencerWorld, address: Hex): SequencerPublisher => ({
+      ...world.publisher,
+      address,
+    });
+
+    it("proposes for whichever of its attesters is the slot's proposer, with that validator's settings", async () => {
+      const world0 = new FakeSequencerWorld();
+      const second = publisherAt(world0, '0x000000000000000000000000000000000000b10d');
+      const { world, seq } = setup(
+        {},
+        {
+          validators: [
+            { attester: FAKE_ATTESTER, coinbase: FAKE_COINBASE, feeRecipient: 1n, publishers: [world0.publisher] },
+            { attester: FAKE_OTHER_ATTESTER, coinbase: OTHER_COINBASE, feeRecipient: 2n, publishers: [second] },
+          ],
+        },
+      );
+      world.proposer = FAKE_OTHER_ATTESTER;
+      await seq.work();
+      expect(world.buildCalls[0]!.globals.coinbase).toBe(OTHER_COINBASE);
+      expect(world.buildCalls[0]!.globals.feeRecipient).toBe(2n);
+      expect(world.canProposeCalls[0]!.account).toBe(second.address);
+      expect(world.collectCalls[0]!.proposer).toBe(FAKE_OTHER_ATTESTER);
+      expect(world0.proposeCalls).toHaveLength(1);
+    });
+
+    it('skips publishers without enough ETH, and the slot when none has', async () => {
+      const world0 = new FakeSequencerWorld();
+      const broke = publisherAt(world0, '0x000000000000000000000000000000000000dead');
+      const funded = publisherAt(world0, '0x000000000000000000000000000000000000f00d');
+      const offered: Hex[][] = [];
+      const pickPublisher = (ps: readonly SequencerPublisher[]) => {
+        offered.push(ps.map(p => p.address));
+        return Promise.resolve(ps.find(p => p.address !== broke.address));
+      };
+      const validators = [
+        { attester: FAKE_ATTESTER, coinbase: FAKE_COINBASE, feeRecipient: 1n, publishers: [broke, funded] },
+      ];
+      const { world, seq } = setup({}, { validators, pickPublisher });
+      await seq.work();
+      expect(offered).toEqual([[broke.address, funded.address]]);
+      expect(world.canProposeCalls[0]!.account).toBe(funded.address);
+
+      const poor = setup({}, { validators: [{ ...validators[0]!, publishers: [broke] }], pickPublisher });
+      await poor.seq.work();
+      expect(poor.seq.outcomes).toEqual([
+        {
+          slot: SLOT,
+          published: false,
+          state: 'PROPOSER_CHECK',
+          reason: `no publisher of attester ${FAKE_ATTESTER} has enough ETH to publish`,
+        },
+      ]);
+      expect(poor.world.canProposeCalls).toEqual([]);
+    });
   });
 });

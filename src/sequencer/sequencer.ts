@@ -1,5 +1,3 @@
-import type { Address } from 'viem';
-
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { isAbortError, PollingLoop } from '../foundation/timers/index.js';
@@ -8,7 +6,7 @@ import { decodeRevert } from '../l1/send.js';
 import { epochOfSlot, slotAt, timestampForSlot } from '../protocol/epoch/time.js';
 import { asFr, frToHex } from '../types/fr.js';
 import type { GlobalVariables } from '../types/header.js';
-import type { SequencerDeps } from './deps.js';
+import type { SequencerDeps, SequencerPublisher, SequencerValidator } from './deps.js';
 import type { SequencerState } from './state.js';
 import { checkDeadline, SequencerTooSlowError, type Timetable } from './timetable.js';
 
@@ -17,9 +15,6 @@ export interface SequencerOptions {
   enforceTimeTable: boolean;
   minTxsPerBlock: number;
   maxTxsPerBlock: number;
-  coinbase: Address;
-  /** L2 address that receives the fees. */
-  feeRecipient: bigint;
   pollingIntervalMs: number;
   timetable: Timetable;
 }
@@ -84,7 +79,10 @@ export class Sequencer {
   }
 
   start(): void {
-    this.log.info('Sequencer started', { attester: this.deps.attester, publisher: this.deps.publisher.address });
+    this.log.info('Sequencer started', {
+      attesters: this.deps.validators.map(v => v.attester),
+      publishers: this.deps.validators.map(v => v.publishers.map(p => p.address)),
+    });
     this.running = true;
     this.loop.start();
   }
@@ -124,7 +122,8 @@ export class Sequencer {
     if (await deps.rollup.canPruneAtTime(nextTs)) {
       // The unproven epoch's window passed: drop it on L1 first; the archiver then unwinds every node to the proven
       // tip, and the next block builds on it.
-      await deps.publisher.prune(signal);
+      const pruner = deps.validators[0]?.publishers[0];
+      if (pruner) await pruner.prune(signal);
       return;
     }
     const slot = slotAt(nextTs, deps.constants);
@@ -134,23 +133,38 @@ export class Sequencer {
       // up (and would be given up again on every pass until it ends).
       this.setState('PROPOSER_CHECK', undefined);
       const proposer = await deps.epochCache.getProposerAttester(slot);
-      if (proposer !== undefined && proposer.toLowerCase() !== deps.attester.toLowerCase()) return;
+      // No proposer (an empty committee): anyone may propose, and our first validator does.
+      const validator =
+        proposer === undefined
+          ? deps.validators[0]
+          : deps.validators.find(v => v.attester.toLowerCase() === proposer.toLowerCase());
+      if (!validator) return;
       this.lastSlot = slot;
       this.setState('PROPOSER_CHECK', slot);
+      const publisher = await (deps.pickPublisher ?? (ps => Promise.resolve(ps[0])))(validator.publishers);
+      if (!publisher) {
+        return this.skip(slot, `no publisher of attester ${validator.attester} has enough ETH to publish`);
+      }
       const archive = frToHex(deps.worldState.getRoot('archive'));
       try {
-        await deps.rollup.canProposeAtTime(nextTs, archive, deps.publisher.address);
+        await deps.rollup.canProposeAtTime(nextTs, archive, publisher.address);
       } catch (err) {
         return this.skip(slot, `L1 says we cannot propose: ${decodeRevert(err)}`);
       }
-      await this.propose(slot, pending, signal);
+      await this.propose(slot, pending, signal, validator, publisher);
     } catch (err) {
       if (err instanceof SequencerTooSlowError) return this.skip(slot, err.message);
       throw err;
     }
   }
 
-  private async propose(slot: Slot, pending: bigint, signal: AbortSignal): Promise<void> {
+  private async propose(
+    slot: Slot,
+    pending: bigint,
+    signal: AbortSignal,
+    validator: SequencerValidator,
+    publisher: SequencerPublisher,
+  ): Promise<void> {
     const { deps, opts } = this;
     this.setState('INITIALIZING_PROPOSAL', slot);
     const txs = deps.txs.getPendingTxs(opts.maxTxsPerBlock * 2);
@@ -165,8 +179,8 @@ export class Sequencer {
       blockNumber: asL2BlockNumber(blockNumber),
       slotNumber: slot,
       timestamp: asUnixSeconds(timestamp),
-      coinbase: opts.coinbase,
-      feeRecipient: asFr(opts.feeRecipient),
+      coinbase: validator.coinbase,
+      feeRecipient: asFr(validator.feeRecipient),
       gasFees: await deps.baseFees(timestamp),
     };
 
@@ -199,6 +213,7 @@ export class Sequencer {
       const slotEnd = Number(timestampForSlot(asSlot(slot + 1n), deps.constants)) * 1000;
       const collected = await deps.attestations.collect({
         built,
+        proposer: validator.attester,
         committee,
         quorum,
         deadline: new Date(slotEnd - deps.l1BlockTime * 1000),
@@ -207,7 +222,7 @@ export class Sequencer {
       if ('reason' in collected) return this.skip(slot, collected.reason);
 
       this.setState('PUBLISHING_BLOCK', slot);
-      const result = await deps.publisher.propose(
+      const result = await publisher.propose(
         {
           block: built.block,
           blobs: built.blobs,

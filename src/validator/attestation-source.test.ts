@@ -41,7 +41,7 @@ function startClient(host: TestNode, key: Hex, committee: Address[]): ValidatorC
       rollupVersion: TEST_VERSION,
       feeJuicePortal: TEST_PORTAL,
       baseFees: () => testGlobals(0n).gasFees,
-      signer: new ProtectedSigner(key, new SlashingProtection(host.world.store, chainIdentityRoot(1, me))),
+      signers: [new ProtectedSigner(key, new SlashingProtection(host.world.store, chainIdentityRoot(1, me)))],
     },
     { disabled: false, attestationsWaitTimeoutMs: 300, attestationsPollingIntervalMs: 50 },
   );
@@ -80,11 +80,15 @@ describe('P2PAttestationSource', () => {
     const source = new P2PAttestationSource(client, { metrics });
     const deadline = new Date(Date.now() + 10_000);
 
-    expect(await source.collect({ built: await build(node, 12n), committee: [], quorum: 0, deadline })).toEqual({
+    expect(
+      await source.collect({ proposer: me, built: await build(node, 12n), committee: [], quorum: 0, deadline }),
+    ).toEqual({
       attestations: [],
     });
     const started = Date.now();
-    expect(await source.collect({ built: await build(node, 12n), committee, quorum: 3, deadline })).toEqual({
+    expect(
+      await source.collect({ proposer: me, built: await build(node, 12n), committee, quorum: 3, deadline }),
+    ).toEqual({
       reason: 'not enough attestations: 1 of 3 committee members attested, 3 needed',
     });
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -92,7 +96,7 @@ describe('P2PAttestationSource', () => {
     expect(await valueOf(metrics, QUORUM_SECONDS, '_count')).toBe(0);
 
     const other = await build(node, 12n, [await makeTx(ALICE_KEY)]);
-    const refused = await source.collect({ built: other, committee, quorum: 3, deadline });
+    const refused = await source.collect({ proposer: me, built: other, committee, quorum: 3, deadline });
     expect(refused).toEqual({ reason: expect.stringContaining('slashing protection') as unknown });
     // Refused by slashing protection is not a lack of attestations.
     expect(await valueOf(metrics, NO_QUORUM)).toBe(1);
@@ -106,7 +110,13 @@ describe('P2PAttestationSource', () => {
     const source = new P2PAttestationSource(startClient(node, key, [me]), { metrics });
     const deadline = new Date(Date.now() + 10_000);
     // A committee of one: our own attestation is the quorum.
-    const collected = await source.collect({ built: await build(node, 20n), committee: [me], quorum: 1, deadline });
+    const collected = await source.collect({
+      proposer: me,
+      built: await build(node, 20n),
+      committee: [me],
+      quorum: 1,
+      deadline,
+    });
     expect(collected).toEqual({ attestations: [expect.anything()] });
 
     expect(await valueOf(metrics, QUORUM_SECONDS, '_count')).toBe(1);

@@ -47,8 +47,8 @@ export class P2PAttestationSource implements AttestationSource {
   async collect(args: AttestationRequest): Promise<{ attestations: Attestation[] } | { reason: string }> {
     const { built, committee, quorum } = args;
     if (committee.length === 0) return { attestations: [] };
-    const signer = this.client.signer;
-    if (!signer) return { reason: 'no validator key to sign the proposal with' };
+    const proposer = this.client.signerFor(args.proposer);
+    if (!proposer) return { reason: `no key of the proposer ${args.proposer} to sign the proposal with` };
     const { header, archive } = built.block;
     const slot = header.globalVariables.slotNumber;
     const hash = headerHash(header);
@@ -58,7 +58,9 @@ export class P2PAttestationSource implements AttestationSource {
 
     let signature: Attestation;
     try {
-      if (committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) {
+      // Every attester of ours in the committee attests our own block (gossip does not bring our proposal back).
+      for (const signer of this.client.signers) {
+        if (!committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) continue;
         const own = await signer.sign('attestation', slot, digest);
         pool.add(slot, digest, signer.address, own);
         const attestation = { slot, headerHash: hash, archive: archive.root, signature: own };
@@ -66,7 +68,7 @@ export class P2PAttestationSource implements AttestationSource {
           .publish('attestation', encodeBlockAttestation(attestation))
           .catch((err: unknown) => this.log.warn('Could not gossip our attestation', { slot, err }));
       }
-      signature = await signer.sign('block', slot, digest);
+      signature = await proposer.sign('block', slot, digest);
     } catch (err) {
       if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
       throw err;

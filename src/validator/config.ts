@@ -10,6 +10,14 @@ export const validatorConfigMappings = defineConfigMappings({
     description:
       "Your sequencer's private key, the one signing attestations and blocks (also the publisher key unless SEQ_PUBLISHER_PRIVATE_KEY).",
   },
+  keyStoreDirectory: {
+    env: 'KEY_STORE_DIRECTORY',
+    flag: '--keystore',
+    parse: p.text('<file|dir>', 'keystore.json'),
+    description:
+      'A keystore file, or a folder of them: the validators this node runs (attester, publishers, coinbase, fee ' +
+      'recipient each). Instead of VALIDATOR_PRIVATE_KEY; `aztec validator-keys new` writes one.',
+  },
   disabled: {
     env: 'VALIDATOR_DISABLED',
     flag: '--validator.disabled',

@@ -54,7 +54,7 @@ async function startOn(dir: string, key: `0x${string}`) {
   const store = await openKvStore({ dataDirectory: dir, name: 'node' });
   stores.push(store);
   const protection = new SlashingProtection(store, ROOT);
-  return { store, protection, local: new LocalAttestations(new ProtectedSigner(key, protection), L1) };
+  return { store, protection, local: new LocalAttestations([new ProtectedSigner(key, protection)], L1) };
 }
 
 describe('LocalAttestations', () => {
@@ -105,5 +105,32 @@ describe('LocalAttestations', () => {
       reason: expect.stringContaining('1 of 2 committee members available') as unknown,
     });
     expect(protection.get('attestation', me, 3n)).toBeUndefined();
+  });
+
+  it('signs with each of its attesters in the committee, once each, in committee order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-attestations-'));
+    dirs.push(dir);
+    const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+    const [a, b, c] = keys.map(k => privateKeyToAddress(k)) as [Address, Address, Address];
+    const outsider = privateKeyToAddress(generatePrivateKey());
+    const store = await openKvStore({ dataDirectory: dir, name: 'node' });
+    stores.push(store);
+    const protection = new SlashingProtection(store, ROOT);
+    // Given in another order than the committee's; one of ours (c) is not in it.
+    const local = new LocalAttestations(
+      [keys[2]!, keys[1]!, keys[0]!].map(k => new ProtectedSigner(k, protection)),
+      L1,
+    );
+    const built = await block(4n);
+    const committee = [outsider, b, a];
+    const signed = await local.collect({ built, committee, quorum: 2 });
+    if (!('attestations' in signed)) throw new Error(signed.reason);
+    const signers = await Promise.all(signed.attestations.map(s => recoverAttester(digestOf(built), s)));
+    expect(signers).toEqual([b, a]);
+    for (const x of [a, b]) expect(protection.get('attestation', x, 4n)).toBe(digestOf(built));
+    expect(protection.get('attestation', c, 4n)).toBeUndefined();
+    expect(await local.collect({ built, committee, quorum: 3 })).toEqual({
+      reason: expect.stringContaining('2 of 3 committee members available') as unknown,
+    });
   });
 });

@@ -9,16 +9,16 @@ import { ValidatorError } from './errors.js';
 import type { ProtectedSigner } from './slashing-protection.js';
 
 /**
- * Attestations this node can give on its own: its validator key's signature when it sits in the committee. Enough
- * for a committee of one (or an empty one); larger committees need the others' attestations over P2P. Signs through
- * slashing protection like the P2P path, so a restart on the same data directory cannot attest a different block
- * for a slot it already attested.
+ * Attestations this node can give on its own: the signatures of each of its attesters that sits in the committee.
+ * Enough when the node holds a quorum of the committee (a local network of one node with several attesters, or a
+ * committee of one); otherwise the others' attestations need P2P. Each signs through slashing protection like the
+ * P2P path, so a restart on the same data directory cannot attest a different block for a slot it already attested.
  */
 export class LocalAttestations implements AttestationSource {
   private readonly log: Logger;
 
   constructor(
-    private readonly signer: ProtectedSigner,
+    private readonly signers: readonly ProtectedSigner[],
     private readonly l1: { l1ChainId: number; rollup: Address },
     logger?: Logger,
   ) {
@@ -30,12 +30,14 @@ export class LocalAttestations implements AttestationSource {
   ): Promise<{ attestations: Attestation[] } | { reason: string }> {
     const { committee, quorum, built } = args;
     if (committee.length === 0) return { attestations: [] };
-    const mine = committee.findIndex(a => a.toLowerCase() === this.signer.address.toLowerCase());
-    const available = mine >= 0 ? 1 : 0;
-    if (available < quorum) {
+    // In committee order, as L1 checks them.
+    const mine = committee
+      .map(a => this.signers.find(s => s.address.toLowerCase() === a.toLowerCase()))
+      .filter((s, i, all): s is ProtectedSigner => s !== undefined && all.indexOf(s) === i);
+    if (mine.length < quorum) {
       return {
         reason:
-          `not enough attestations: ${available} of ${committee.length} committee members available, ` +
+          `not enough attestations: ${mine.length} of ${committee.length} committee members available, ` +
           `${quorum} needed (other members' attestations need P2P)`,
       };
     }
@@ -46,14 +48,16 @@ export class LocalAttestations implements AttestationSource {
       frToHex(headerHash(built.block.header)),
       frToHex(built.block.archive.root),
     );
-    let attestation: Attestation;
-    try {
-      attestation = await this.signer.sign('attestation', slot, digest);
-    } catch (err) {
-      if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
-      throw err;
+    const attestations: Attestation[] = [];
+    for (const signer of mine) {
+      try {
+        attestations.push(await signer.sign('attestation', slot, digest));
+      } catch (err) {
+        if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
+        throw err;
+      }
     }
-    this.log.debug('Attested our own block', { slot });
-    return { attestations: [attestation] };
+    this.log.debug('Attested our own block', { slot, attesters: mine.length });
+    return { attestations };
   }
 }

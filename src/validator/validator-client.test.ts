@@ -43,7 +43,8 @@ afterEach(async () => {
   nodes = [];
 });
 
-function startClient(node: TestNode, key: Hex, epochCache: ValidatorEpochSource, outcomes: ProposalOutcome[]) {
+function startClient(node: TestNode, key: Hex | Hex[], epochCache: ValidatorEpochSource, outcomes: ProposalOutcome[]) {
+  const protection = new SlashingProtection(node.world.store, ROOT);
   const client = new ValidatorClient(
     {
       p2p: node.p2p,
@@ -58,7 +59,7 @@ function startClient(node: TestNode, key: Hex, epochCache: ValidatorEpochSource,
       rollupVersion: TEST_VERSION,
       feeJuicePortal: TEST_PORTAL,
       baseFees: () => testGlobals(0n).gasFees,
-      signer: new ProtectedSigner(key, new SlashingProtection(node.world.store, ROOT)),
+      signers: (Array.isArray(key) ? key : [key]).map(k => new ProtectedSigner(k, protection)),
       onProposal: o => outcomes.push(o),
     },
     CONFIG,
@@ -136,6 +137,47 @@ const results = (vs: Validator[], slot: Slot = SLOT) =>
   vs.map(v => v.outcomes.filter(o => o.slot === slot).map(o => o.result));
 
 describe('ValidatorClient', () => {
+  it('attests once with each of its attesters in the committee; with the proposer, one node of three keys makes a quorum of 4', async () => {
+    const [proposerNode, fleetNode] = await Promise.all([startTestNode(), startTestNode()]);
+    nodes.push(proposerNode, fleetNode);
+    const proposerKey = generatePrivateKey();
+    const fleetKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+    const [a, b, c, outside] = fleetKeys.map(k => privateKeyToAddress(k)) as [Address, Address, Address, Address];
+    const proposer = privateKeyToAddress(proposerKey);
+    const committee = [b, proposer, c, a];
+    const epochCache: ValidatorEpochSource = {
+      getCommittee: () => Promise.resolve({ committee, quorum: 4 }),
+      getProposerAttester: () => Promise.resolve(proposer),
+    };
+    const proposerClient = startClient(proposerNode, proposerKey, epochCache, []);
+    const fleetOutcomes: ProposalOutcome[] = [];
+    const fleet = startClient(fleetNode, fleetKeys, epochCache, fleetOutcomes);
+    await proposerNode.p2p.dial(fleetNode.p2p.getMultiaddrs()[0]!);
+    await waitFor('topic peers', () =>
+      [proposerNode, fleetNode].every(
+        n => n.p2p.getTopicPeers('block_proposal').length === 1 && n.p2p.getTopicPeers('attestation').length === 1,
+      ),
+    );
+    const built = await build(proposerNode, []);
+    const collected = await new P2PAttestationSource(proposerClient).collect({
+      built,
+      proposer,
+      committee,
+      quorum: 4,
+      deadline: new Date(Date.now() + 20_000),
+    });
+    if ('reason' in collected) throw new Error(collected.reason);
+    const digest = proposerClient.digestOf(headerHash(built.block.header), built.block.archive.root);
+    // All four, in committee order: three of them from the one fleet node.
+    expect(await Promise.all(collected.attestations.map(x => recoverAttester(digest, x)))).toEqual(committee);
+    expect(fleetOutcomes.map(o => o.result)).toEqual(['attested']);
+    // Its pool: its own three and the proposer's (gossiped); nothing from its key outside the committee.
+    expect([...fleet.pool.get(SLOT, digest).keys()].sort()).toEqual(
+      [a, b, c, proposer].map(x => x.toLowerCase()).sort(),
+    );
+    expect(fleet.pool.get(SLOT, digest).has(outside.toLowerCase() as Address)).toBe(false);
+  });
+
   it('re-executes a gossiped proposal, attests it, and the proposer collects a quorum in committee order', async () => {
     const { validators, committee } = await startNetwork();
     const [proposer, ...others] = validators as [Validator, ...Validator[]];
@@ -146,6 +188,7 @@ describe('ValidatorClient', () => {
 
     const collected = await new P2PAttestationSource(proposer.client).collect({
       built,
+      proposer: proposer.client.signers[0]!.address,
       committee,
       quorum: 3,
       deadline: new Date(Date.now() + 20_000),

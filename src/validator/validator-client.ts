@@ -52,8 +52,8 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 
   txPool: { getTxByHash(hash: Fr): Tx | undefined };
   rollup: Address;
   rollupVersion: bigint;
-  /** The validator key behind slashing protection; absent: the client only validates and pools attestations. */
-  signer?: ProtectedSigner | undefined;
+  /** The node's attester keys behind slashing protection; none: the client only validates and pools attestations. */
+  signers?: readonly ProtectedSigner[] | undefined;
   /** L1 time: decides the current slot and the re-execution deadline. */
   clock: Clock;
   /** Called with the outcome of every proposal received. */
@@ -89,9 +89,14 @@ export class ValidatorClient {
     this.log = logger ?? createLogger('validator');
   }
 
-  /** The signer (and attester address) of this node, if it has a validator key. */
-  get signer(): ProtectedSigner | undefined {
-    return this.deps.signer;
+  /** The node's attester keys (each with its address). */
+  get signers(): readonly ProtectedSigner[] {
+    return this.deps.signers ?? [];
+  }
+
+  /** The node's key of `attester`, if it holds it. */
+  signerFor(attester: Address): ProtectedSigner | undefined {
+    return this.signers.find(s => s.address.toLowerCase() === attester.toLowerCase());
   }
 
   /** Subscribes to the proposal and attestation topics. */
@@ -103,7 +108,10 @@ export class ValidatorClient {
       this.onProposal(checked, from),
     );
     this.deps.p2p.subscribe('attestation', this.attestationValidator);
-    this.log.info('Validator client started', { attester: this.signer?.address, disabled: this.config.disabled });
+    this.log.info('Validator client started', {
+      attesters: this.signers.map(s => s.address),
+      disabled: this.config.disabled,
+    });
   }
 
   /** Stops handling proposals and attestations (messages are ignored from now on); aborts re-executions. */
@@ -194,12 +202,12 @@ export class ValidatorClient {
     const { slot } = proposal;
     const done = (result: ProposalOutcome['result'], reason?: string): ProposalOutcome =>
       reason === undefined ? { slot, digest, result } : { slot, digest, result, reason };
-    const signer = this.signer;
-    if (this.config.disabled || !signer) return done('skipped', 'validator disabled or without a key');
-    const { committee } = await this.committeeOf(slot);
-    if (!committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) {
-      return done('skipped', 'not in the committee');
+    if (this.config.disabled || this.signers.length === 0) {
+      return done('skipped', 'validator disabled or without a key');
     }
+    const { committee } = await this.committeeOf(slot);
+    const members = this.signers.filter(s => committee.some(a => a.toLowerCase() === s.address.toLowerCase()));
+    if (members.length === 0) return done('skipped', 'not in the committee');
     const deadline = Number(timestampForSlot(asSlot(slot + 1n), this.deps.constants)) * 1000;
     const txs = await this.fetchTxs(proposal.txHashes, from);
     if (typeof txs === 'string') return done('invalid', txs);
@@ -211,23 +219,31 @@ export class ValidatorClient {
       deadline,
     );
     if (!result.ok) return done('invalid', result.reason);
-    let signature;
-    try {
-      signature = await signer.sign('attestation', slot, digest);
-    } catch (err) {
-      if (err instanceof ValidatorError) return done('refused', err.message);
-      throw err;
+    // Each of our attesters in the committee attests once, each through its own slashing protection.
+    const refusals: string[] = [];
+    for (const signer of members) {
+      let signature;
+      try {
+        signature = await signer.sign('attestation', slot, digest);
+      } catch (err) {
+        if (err instanceof ValidatorError) {
+          refusals.push(`${signer.address}: ${err.message}`);
+          continue;
+        }
+        throw err;
+      }
+      const attestation: BlockAttestation = {
+        slot,
+        headerHash: headerHash(header),
+        archive: proposal.archive,
+        signature,
+      };
+      this.pool.add(slot, digest, signer.address, signature);
+      await this.deps.p2p.publish('attestation', encodeBlockAttestation(attestation)).catch((err: unknown) => {
+        this.log.warn('Could not gossip the attestation', { slot, attester: signer.address, err });
+      });
     }
-    const attestation: BlockAttestation = {
-      slot,
-      headerHash: headerHash(header),
-      archive: proposal.archive,
-      signature,
-    };
-    this.pool.add(slot, digest, signer.address, signature);
-    await this.deps.p2p.publish('attestation', encodeBlockAttestation(attestation)).catch((err: unknown) => {
-      this.log.warn('Could not gossip the attestation', { slot, err });
-    });
+    if (refusals.length === members.length) return done('refused', refusals.join('; '));
     return done('attested');
   }
 

@@ -8,6 +8,7 @@ import { startAnvil, type Anvil } from '../../src/l1/anvil.js';
 import { createL1PublicClient } from '../../src/l1/clients.js';
 import { devAccount } from '../../src/l1/dev-accounts.js';
 import { RollupAbi } from '../../src/l1/generated/index.js';
+import { writeKeystore } from '../../src/validator/keystore/index.js';
 import { runAztec } from '../helpers/cli.js';
 
 /** `aztec deploy-l1-contracts` and `aztec add-l1-validator`, run as an operator would against a real L1. */
@@ -122,5 +123,33 @@ describe('aztec deploy-l1-contracts / add-l1-validator', () => {
     });
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain(`Staked validator ${devAccount(3).address}`);
+  });
+
+  it('--keystore stakes every attester of a keystore, each with its first publisher as proposer', async () => {
+    const file = join(dir, 'keystore.json');
+    const validators = [
+      { attesterPrivateKey: devAccount(4).privateKey, publisherPrivateKeys: [devAccount(6).privateKey] },
+      { attesterPrivateKey: devAccount(5).privateKey },
+    ];
+    await writeKeystore(file, validators, { kind: 'inline' }, { extend: false });
+    const add = runAztec(['add-l1-validator', '--l1-rpc-urls', anvil.url, '--keystore', file], {
+      L1_PRIVATE_KEY: deployer,
+    });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain(`Staked validator ${devAccount(4).address} (proposer ${devAccount(6).address})`);
+    expect(add.stdout).toContain(`Staked validator ${devAccount(5).address} (proposer ${devAccount(5).address})`);
+    const client = createL1PublicClient({ rpcUrls: [anvil.url], chainId: 31337 });
+    const addresses = JSON.parse(readFileSync(join(dir, 'l1-contracts.json'), 'utf8')) as { rollup: `0x${string}` };
+    const rollup = addresses.rollup;
+    const proposerOf = (a: `0x${string}`) =>
+      client.readContract({ address: rollup, abi: RollupAbi, functionName: 'getProposerForAttester', args: [a] });
+    expect(await proposerOf(devAccount(4).address)).toBe(devAccount(6).address);
+    expect(await proposerOf(devAccount(5).address)).toBe(devAccount(5).address);
+
+    const both = runAztec(['add-l1-validator', '--keystore', file, '--attester', devAccount(7).address], {
+      L1_PRIVATE_KEY: deployer,
+    });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('leave out --attester');
   });
 });

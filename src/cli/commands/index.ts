@@ -6,6 +6,7 @@ import { networkConfigCommand } from './node/network-config.js';
 import { generateP2pPrivateKeyCommand } from './p2p/generate-p2p-private-key.js';
 import { sendTxsCommand } from './node/send-txs.js';
 import { startCommand } from './start/index.js';
+import { validatorKeysCommand } from './validator/validator-keys.js';
 import { exportSlashingProtectionCommand, importSlashingProtectionCommand } from './validator/slashing-protection.js';
 
 /** Every `aztec` subcommand, in the order `aztec --help` lists them. Add yours here. */
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   networkConfigCommand,
   deployL1ContractsCommand,
   addL1ValidatorCommand,
+  validatorKeysCommand,
   generateP2pPrivateKeyCommand,
   exportSlashingProtectionCommand,
   importSlashingProtectionCommand,

@@ -11,7 +11,7 @@ import type { RollupEpochConstants } from '../../types/rollup-constants.js';
 import { randomL2Block, randomTx, TestRandom } from '../../types/testing/index.js';
 import type { Tx } from '../../types/tx.js';
 import type { WorldStateFork } from '../../world-state/types.js';
-import type { BuildBlockFn, SequencerDeps } from '../deps.js';
+import type { BuildBlockFn, SequencerDeps, SequencerPublisher } from '../deps.js';
 import type { BlockProposal, PublishResult } from '../publisher.js';
 import type { SequencerState } from '../state.js';
 import { ManualL1Clock } from './manual-l1-clock.js';
@@ -26,6 +26,8 @@ export const FAKE_CONSTANTS: RollupEpochConstants = {
 export const FAKE_L1_BLOCK_TIME = 2;
 export const FAKE_ATTESTER: Address = '0x00000000000000000000000000000000000a7e57';
 export const FAKE_PUBLISHER: Address = '0x000000000000000000000000000000000000b10c';
+export const FAKE_COINBASE: Address = '0x000000000000000000000000000000000000c0de';
+export const FAKE_FEE_RECIPIENT = 0xfee5n;
 export const FAKE_OTHER_ATTESTER: Address = '0x00000000000000000000000000000000000001de';
 export const FAKE_ARCHIVE_ROOT = asFr(0xa2c41en);
 
@@ -133,6 +135,21 @@ export class FakeSequencerWorld {
     return this.clock.nowMs() / 1000 - Number(FAKE_CONSTANTS.genesisTime + slot * FAKE_CONSTANTS.slotDuration);
   }
 
+  /** The one publisher of the fake validator. */
+  readonly publisher: SequencerPublisher = {
+    address: FAKE_PUBLISHER,
+    propose: (proposal, deadline, signal) => {
+      this.proposeCalls.push({ proposal, deadline, signal });
+      this.saw('propose');
+      return Promise.resolve(this.publishResult);
+    },
+    prune: signal => {
+      this.pruneSignals.push(signal);
+      this.saw('prune');
+      return Promise.resolve(true);
+    },
+  };
+
   deps(): SequencerDeps {
     return {
       rollup: {
@@ -225,20 +242,14 @@ export class FakeSequencerWorld {
           return this.collectResult(req);
         },
       },
-      publisher: {
-        address: FAKE_PUBLISHER,
-        propose: (proposal, deadline, signal) => {
-          this.proposeCalls.push({ proposal, deadline, signal });
-          this.saw('propose');
-          return Promise.resolve(this.publishResult);
+      validators: [
+        {
+          attester: FAKE_ATTESTER,
+          coinbase: FAKE_COINBASE,
+          feeRecipient: FAKE_FEE_RECIPIENT,
+          publishers: [this.publisher],
         },
-        prune: signal => {
-          this.pruneSignals.push(signal);
-          this.saw('prune');
-          return Promise.resolve(true);
-        },
-      },
-      attester: FAKE_ATTESTER,
+      ],
       baseFees: ts => {
         this.baseFeeTimestamps.push(ts);
         this.saw('baseFees');

@@ -1,9 +1,12 @@
 import { ConfigError, defineConfigMappings, parsers as p } from '../../../foundation/config/index.js';
 import { createLogger } from '../../../foundation/log/index.js';
 import { l1ConfigMappings } from '../../../l1/config.js';
+import { validatorConfigMappings } from '../../../validator/config.js';
+import { loadKeystore } from '../../../validator/keystore/index.js';
 import { checkL1ChainId } from '../../../l1/chain-check.js';
 import { createL1PublicClient, createL1WalletClient } from '../../../l1/clients.js';
 import type { Address } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
 
 import type { Logger } from '../../../foundation/log/index.js';
 import type { L1PublicClient } from '../../../l1/clients.js';
@@ -13,11 +16,18 @@ import {
   addValidatorWithSyncProof,
   depositValidator,
   type SyncProof,
+  type ValidatorRegistration,
 } from '../../../l1/validators.js';
 import { HOW_TO_PROVE, SyncProofError, parseArchivePath, syncProofFromNode } from './sync-proof.js';
 import { configCommand, missingSetting, type CommandSpec } from '../../command-config.js';
 
 const addValidatorMappings = defineConfigMappings({
+  keystore: {
+    ...validatorConfigMappings.keyStoreDirectory,
+    description:
+      'Stake every validator of this keystore (file or folder) instead of one --attester: each with its first ' +
+      'publisher as proposer (else its attester). Through the handler, its rate limit applies to each one.',
+  },
   attester: {
     flag: '--attester',
     parse: p.address,
@@ -115,9 +125,40 @@ async function syncProof(
   return proof;
 }
 
+/** The validators to stake: the keystore's (each with its first publisher as proposer), or `--attester`'s one. */
+async function registrations(own: {
+  keystore?: string | undefined;
+  attester?: Address | undefined;
+  proposer?: Address | undefined;
+  withdrawer?: Address | undefined;
+}): Promise<ValidatorRegistration[]> {
+  if (own.keystore === undefined) {
+    if (!own.attester) throw missingSetting(addValidatorMappings.attester, 'the validator to stake (or --keystore)');
+    return [
+      { attester: own.attester, proposer: own.proposer ?? own.attester, withdrawer: own.withdrawer ?? own.attester },
+    ];
+  }
+  if (own.attester || own.proposer) {
+    throw new ConfigError([
+      {
+        flag: '--keystore',
+        message: '--keystore names its attesters and proposers: leave out --attester and --proposer',
+      },
+    ]);
+  }
+  return (await loadKeystore(own.keystore)).map(v => {
+    const first = v.publisherPrivateKeys[0];
+    return {
+      attester: v.attester,
+      proposer: first ? privateKeyToAddress(first) : v.attester,
+      withdrawer: own.withdrawer ?? v.attester,
+    };
+  });
+}
+
 /** `aztec add-l1-validator`. */
 export const addL1ValidatorCommand = configCommand(spec, async ({ own, config }, ctx) => {
-  if (!own.attester) throw missingSetting(addValidatorMappings.attester, 'the validator to stake');
+  const validators = await registrations(own);
   if (!own.privateKey) throw missingSetting(addValidatorMappings.privateKey, 'someone sends the L1 transaction');
   const log = createLogger('add-l1-validator');
   const { rollupAddress, stakingAssetAddress, stakingAssetHandlerAddress } = config.l1;
@@ -127,32 +168,37 @@ export const addL1ValidatorCommand = configCommand(spec, async ({ own, config },
     publicClient: createL1PublicClient(opts),
     walletClient: createL1WalletClient(opts, own.privateKey),
   };
-  const v = {
-    attester: own.attester,
-    proposer: own.proposer ?? own.attester,
-    withdrawer: own.withdrawer ?? own.attester,
-  };
-  if (own.direct) {
-    if (!rollupAddress) throw missingSetting(l1ConfigMappings.rollupAddress, 'the rollup to stake on');
-    if (!stakingAssetAddress) throw missingSetting(l1ConfigMappings.stakingAssetAddress, 'the stake is paid in it');
-    await depositValidator(c, { rollup: rollupAddress, stakingAsset: stakingAssetAddress }, v);
-  } else {
-    if (own.withdrawer) {
-      throw new ConfigError([
-        { flag: '--withdrawer', message: '--withdrawer applies only with --direct: the handler sets its own' },
-      ]);
-    }
-    if (!stakingAssetHandlerAddress) {
-      throw missingSetting(
-        l1ConfigMappings.stakingAssetHandlerAddress,
-        'it mints and deposits the stake (or use --direct)',
-      );
-    }
-    const proof = await syncProof(own, stakingAssetHandlerAddress, c.publicClient, log);
-    const addresses = { stakingAssetHandler: stakingAssetHandlerAddress };
-    if (proof) await addValidatorWithSyncProof(c, addresses, v, proof);
-    else await addValidatorThroughHandler(c, addresses, v);
+  if (!own.direct && own.withdrawer) {
+    throw new ConfigError([
+      { flag: '--withdrawer', message: '--withdrawer applies only with --direct: the handler sets its own' },
+    ]);
   }
-  log.info('Validator staked', { ...v, through: own.direct ? 'deposit' : 'handler' });
-  ctx.stdout(`Staked validator ${v.attester} (proposer ${v.proposer})\n`);
+  // One sync proof for all of them: the handler checks it against a recent block.
+  let proof: SyncProof | undefined;
+  if (!own.direct && stakingAssetHandlerAddress) {
+    proof = await syncProof(own, stakingAssetHandlerAddress, c.publicClient, log);
+  }
+  for (const v of validators) {
+    await stake(v);
+    log.info('Validator staked', { ...v, through: own.direct ? 'deposit' : 'handler' });
+    ctx.stdout(`Staked validator ${v.attester} (proposer ${v.proposer})\n`);
+  }
+
+  async function stake(v: ValidatorRegistration): Promise<void> {
+    if (own.direct) {
+      if (!rollupAddress) throw missingSetting(l1ConfigMappings.rollupAddress, 'the rollup to stake on');
+      if (!stakingAssetAddress) throw missingSetting(l1ConfigMappings.stakingAssetAddress, 'the stake is paid in it');
+      await depositValidator(c, { rollup: rollupAddress, stakingAsset: stakingAssetAddress }, v);
+    } else {
+      if (!stakingAssetHandlerAddress) {
+        throw missingSetting(
+          l1ConfigMappings.stakingAssetHandlerAddress,
+          'it mints and deposits the stake (or use --direct)',
+        );
+      }
+      const addresses = { stakingAssetHandler: stakingAssetHandlerAddress };
+      if (proof) await addValidatorWithSyncProof(c, addresses, v, proof);
+      else await addValidatorThroughHandler(c, addresses, v);
+    }
+  }
 });

@@ -1,8 +1,12 @@
-import { createLogger } from '../../../foundation/log/index.js';
+import { privateKeyToAddress } from 'viem/accounts';
+
+import { ConfigError } from '../../../foundation/config/index.js';
+import { createLogger, type Logger } from '../../../foundation/log/index.js';
 import { devAccount } from '../../../l1/dev-accounts.js';
 import { startAztecNode, type RunningNode } from '../../../node/aztec-node.js';
 import type { AztecConfig } from '../../../node/config.js';
 import { startLocalNetwork as startNetwork, type LocalNetwork } from '../../../node/local-network.js';
+import { resolveNodeValidators } from '../../../node/validator-keys.js';
 import { waitForShutdownSignal } from '../../signals.js';
 import { runMultiValidatorNetwork } from './multi-validator.js';
 import type { CliContext } from '../../types.js';
@@ -20,8 +24,15 @@ export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
     'L1 contracts:',
     ...Object.entries(a).map(([name, address]) => `  ${name.padEnd(20)} ${address}`),
     '',
-    `Validator set (${net.validators.length}, staked at genesis; attester = proposer = withdrawer):`,
-    ...net.validators.map(v => `  ${v.attester}   anvil account #${v.accountIndex}`),
+    ...(net.validators.length > 0
+      ? [
+          `Validator set (${net.validators.length}, staked at genesis; attester = proposer = withdrawer):`,
+          ...net.validators.map(v => `  ${v.attester}   anvil account #${v.accountIndex}`),
+        ]
+      : [
+          `Validator set (${net.genesis.length}, from the keystore, staked at genesis; all run by this node):`,
+          ...net.genesis.map(v => `  ${v.attester}   proposer ${v.proposer}`),
+        ]),
     '',
     'A second node can follow this network with:',
     `  aztec start --network local --l1-rpc-urls ${net.anvil.url} --l1-consensus-host-url ${net.anvil.url} \\`,
@@ -35,10 +46,23 @@ export function localNetworkSummary(net: LocalNetwork, rpcUrl: string): string {
 
 /**
  * `aztec start --local-network`: an L1, the contracts, and one node running every module (archiver, world state,
- * API, sequencer with the first genesis validator's key, prover) until SIGINT/SIGTERM; then stops all of it.
+ * API, sequencer with the first genesis validator's key, prover) until SIGINT/SIGTERM; then stops all of it. With
+ * `--keystore`, every validator of the keystore is staked at genesis (its first publisher as its proposer, given
+ * ETH) and the one node runs them all.
  */
 export async function startLocalNetwork(config: AztecConfig, validators: number, ctx: CliContext): Promise<void> {
   const log = createLogger('local-network');
+  if (config.validator.keyStoreDirectory !== undefined) {
+    if (validators > 1) {
+      throw new ConfigError([
+        {
+          flag: '--validators',
+          message: '--validators and --keystore both choose the genesis validators: give one',
+        },
+      ]);
+    }
+    return startKeystoreNetwork(config, ctx, log);
+  }
   // One validator: slot 0 starts a slot after the deployment, time enough for the in-process node to start and
   // propose block 1 in it. Several: the validators' processes take longer than a slot to start, so their network
   // starts at its deployment and they begin with the slot they are up for.
@@ -73,6 +97,31 @@ export async function startLocalNetwork(config: AztecConfig, validators: number,
   }
 }
 
+/** The local network of a keystore: its validators staked at genesis, all in the one in-process node. */
+async function startKeystoreNetwork(config: AztecConfig, ctx: CliContext, log: Logger): Promise<void> {
+  const keys = await resolveNodeValidators(config);
+  const net = await startNetwork(config.l1, {
+    validators: keys.length,
+    keystoreValidators: keys.map(v => ({
+      attester: v.attester,
+      proposer: privateKeyToAddress(v.publisherPrivateKeys[0]!),
+    })),
+    logger: log,
+  });
+  let node: RunningNode | undefined;
+  try {
+    node = await startAztecNode(localNodeConfig(config, net), LOCAL_MODULES, {
+      l1Addresses: net.deployment.addresses,
+    });
+    ctx.stdout(localNetworkSummary(net, node.rpcUrl));
+    const signal = await waitForShutdownSignal();
+    log.info('Stopping the local network', { signal });
+  } finally {
+    await node?.stop();
+    await net.stop();
+  }
+}
+
 const LOCAL_MODULES = { node: true, archiver: true, sequencer: true, proverNode: true };
 
 /** The in-process node's config: the given one, on the local L1, with development keys where none were given. */
@@ -91,8 +140,11 @@ export function localNodeConfig(config: AztecConfig, net: LocalNetwork): AztecCo
     },
     validator: {
       ...config.validator,
+      // A keystore brings its own keys; otherwise the first genesis validator's.
       validatorPrivateKey:
-        config.validator.validatorPrivateKey ?? devAccount(net.validators[0]?.accountIndex ?? 1).privateKey,
+        config.validator.keyStoreDirectory !== undefined
+          ? undefined
+          : (config.validator.validatorPrivateKey ?? devAccount(net.validators[0]?.accountIndex ?? 1).privateKey),
     },
     prover: {
       ...config.prover,
