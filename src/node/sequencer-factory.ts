@@ -12,6 +12,7 @@ import { L1TxSender } from '../l1/tx-sender.js';
 import { buildBlock } from '../protocol/block/index.js';
 import type { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import type { BuildBlockFn } from '../sequencer/deps.js';
+import { sequencerMetrics } from '../sequencer/metrics.js';
 import { Publisher } from '../sequencer/publisher.js';
 import { Sequencer } from '../sequencer/sequencer.js';
 import { SlotGuard } from '../sequencer/slot-guard.js';
@@ -125,6 +126,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       publisher,
       attester,
       baseFees: ts => d.baseFees.at(ts),
+      metrics: sequencerMetrics(d.metrics),
     },
   );
   return { sequencer, publisher };
