@@ -5,13 +5,14 @@ import { SEQUENCER_STATES, type SequencerState } from '../sequencer/state.js';
 import { TREE_IDS, type TreeId } from '../world-state/types.js';
 
 /**
- * How many L1 blocks the archiver is behind the L1 head: head − the L1 block its last complete sync reached.
- * Before the first sync, or without a known head, undefined (the gauge then reports nothing). Never negative: a head
- * read before the sync finished can be older than what the sync reached.
+ * How many L1 blocks the archiver is behind the L1 head: head − the L1 block its last complete sync reached. Before
+ * the first sync nothing is synced, so the whole head is behind (a node still catching up is not synced). Never
+ * negative: a head read before the sync finished can be older than what the sync reached. Undefined without a head.
  */
 export function l1LagBlocks(l1Head: bigint | undefined, synced: bigint | undefined): number | undefined {
-  if (l1Head === undefined || synced === undefined) return undefined;
-  return l1Head > synced ? Number(l1Head - synced) : 0;
+  if (l1Head === undefined) return undefined;
+  const from = synced ?? 0n;
+  return l1Head > from ? Number(l1Head - from) : 0;
 }
 
 /** What the node-level gauges read when scraped; each part is absent when the node runs without it. */
