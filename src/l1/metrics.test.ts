@@ -42,7 +42,7 @@ describe('L1 client metrics', () => {
     await client.getChainId();
     await expect(client.request({ method: 'eth_blockNumber' })).rejects.toThrow();
     await expect(
-      client.request({ method: 'eth_call', params: [{ to: '0x' + '11'.repeat(20) }, 'latest'] }),
+      client.request({ method: 'eth_call', params: [{ to: `0x${'11'.repeat(20)}` }, 'latest'] }),
     ).rejects.toThrow();
 
     expect(await value(metrics, 'aztec_l1_requests_total', { method: 'eth_chainId' })).toBe(2);

@@ -15,6 +15,7 @@ import {
   MONITORING_DIR,
   promqlMetricNames,
   ruleExpressions,
+  sampleSum,
   startPrometheus,
   type PrometheusProcess,
 } from '../helpers/monitoring.js';
@@ -79,6 +80,35 @@ describe('monitoring a running node', () => {
     expect(queried.size).toBeGreaterThan(30);
     const missing = [...queried].filter(([n]) => !isExported(n, families)).map(([n, f]) => `${n} (${f})`);
     expect(missing).toEqual([]);
+  });
+
+  it('the metrics follow what the node does: blocks built, published, downloaded and committed, L1 requests', async () => {
+    const scrape = async () => (await fetch(`${node.rpcUrl}/metrics`)).text();
+    // This node is the only validator: block 1 is its own, built, published to L1, then downloaded like any other.
+    await until('block 1', () => node.archiver.store.getLatestBlockNumber() >= 1n);
+    // The archiver can download the block before the sequencer has read its receipt.
+    await until(
+      'a published slot',
+      async () => sampleSum(await scrape(), 'aztec_sequencer_slots_total', { outcome: 'published' }) >= 1,
+    );
+    const text = await scrape();
+    expect(sampleSum(text, 'aztec_archiver_l2_block_number')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_world_state_block_number')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_world_state_tree_leaves', { tree: 'archive' })).toBeGreaterThanOrEqual(2);
+    expect(sampleSum(text, 'aztec_world_state_commit_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleSum(text, 'aztec_archiver_blob_fetch_duration_seconds_count', { source: 'execution_rpc', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_sequencer_slots_total', { outcome: 'published' })).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_sequencer_block_build_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_sequencer_block_publish_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_sequencer_l1_gas_used_total')).toBeGreaterThan(21_000);
+    expect(sampleSum(text, 'aztec_l1_requests_total', { method: 'eth_sendRawTransaction' })).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_l1_requests_total', { method: 'eth_getLogs' })).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'aztec_sequencer_state')).toBe(1);
+    expect(sampleSum(text, 'aztec_l1_head_block_number')).toBeGreaterThanOrEqual(
+      sampleSum(text, 'aztec_archiver_l1_block_number'),
+    );
   });
 
   it('a real Prometheus scrapes the node, fires AztecNodeNotSynced while the archiver is paused, and clears it', async () => {

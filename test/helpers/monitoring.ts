@@ -95,6 +95,21 @@ export function exportedFamilies(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The sum of the samples of `name` in a text exposition whose labels include `labels` (0 when none): e.g. a
+ * counter over all its label values, or one histogram's `_count`.
+ */
+export function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$/gm)) {
+    if (m[1] !== name) continue;
+    const have = new Map<string, string>();
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) have.set(l[1]!, l[2]!);
+    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
 /** Whether `name` (maybe a histogram's `_bucket`, `_sum` or `_count` series) belongs to a family in `families`. */
 export function isExported(name: string, families: Map<string, string>): boolean {
   if (families.has(name)) return true;
