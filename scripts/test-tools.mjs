@@ -1,15 +1,24 @@
 #!/usr/bin/env node
 // Runs before `npm test`: the tests use a few system tools besides Node (the guide's `curl … | jq …` commands,
-// `docker-compose config` for the generated compose file, shellcheck for the setup scripts). Installs the missing
+// `docker-compose config` for the generated compose file, shellcheck for the setup scripts, Prometheus and promtool
+// for the monitoring files). Installs the missing
 // ones with apt-get when that is possible (Debian, as root), else says exactly what to install.
 import { spawnSync } from 'node:child_process';
 
-const TOOLS = { jq: 'jq', curl: 'curl', 'docker-compose': 'docker-compose', shellcheck: 'shellcheck' };
+const TOOLS = {
+  jq: 'jq',
+  curl: 'curl',
+  'docker-compose': 'docker-compose',
+  shellcheck: 'shellcheck',
+  // `promtool check` and a real Prometheus scraping a node (test/monitoring/).
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+};
 const has = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const missing = Object.entries(TOOLS).filter(([cmd]) => !has(cmd));
 if (missing.length === 0) process.exit(0);
 
-const packages = missing.map(([, pkg]) => pkg);
+const packages = [...new Set(missing.map(([, pkg]) => pkg))];
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 if (root && has('apt-get')) {
   console.log(`test tools: installing ${packages.join(' ')} with apt-get`);
@@ -18,6 +27,6 @@ if (root && has('apt-get')) {
 }
 console.error(
   `The tests need ${missing.map(([cmd]) => cmd).join(', ')}. Install them, e.g.: sudo apt-get install ${packages.join(' ')}` +
-    ' (macOS: brew install jq curl docker-compose shellcheck).',
+    ' (macOS: brew install jq curl docker-compose shellcheck prometheus).',
 );
 process.exit(1);

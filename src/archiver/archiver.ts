@@ -10,6 +10,7 @@ import { syncBlocks } from './block-sync.js';
 import { initialSyncPoint, type SyncContext } from './context.js';
 import { ArchiverError, isRateLimitError } from './errors.js';
 import { ArchiverL1Reader } from './l1-reader.js';
+import type { ArchiverMetrics } from './metrics.js';
 import { PollingLoop } from '../foundation/timers/polling-loop.js';
 import { syncMessages } from './message-sync.js';
 import { SyncProgress, type SyncProgressOptions } from './progress.js';
@@ -29,6 +30,8 @@ export interface ArchiverDeps {
   store: ArchiverStore;
   worldState?: WorldState | undefined;
   logger?: Logger;
+  /** Commit time (`aztec_world_state_commit_duration_seconds`); none: not measured. */
+  metrics?: ArchiverMetrics | undefined;
 }
 
 /** Archiver settings (`ARCHIVER_POLLING_INTERVAL_MS`, `ARCHIVER_BATCH_SIZE` and the rollup's addresses). */
@@ -235,6 +238,7 @@ export class Archiver {
       blobSource: this.deps.blobSource,
       store: this.store,
       worldState: this.deps.worldState,
+      metrics: this.deps.metrics,
       log: this.log,
       progress: this.progress,
       batchSize: this.opts.batchSize,

@@ -178,6 +178,7 @@ async function applyLog(
       err,
     );
   }
+  const endCommit = ctx.metrics?.commit.startTimer();
   try {
     ctx.store.transactionSync(() => {
       ctx.store.addBlock(published);
@@ -185,6 +186,7 @@ async function applyLog(
       ctx.store.setBlocksSyncPoint({ l1BlockNumber: l1Block.number - 1n, l1BlockHash: l1Block.parentHash });
       fork?.commitSync(n);
     });
+    endCommit?.();
   } catch (err) {
     fork?.discard();
     throw err;

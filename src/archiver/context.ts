@@ -2,6 +2,7 @@ import type { Logger } from '../foundation/log/index.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlobSource } from './block-retriever.js';
 import type { ArchiverL1Reader } from './l1-reader.js';
+import type { ArchiverMetrics } from './metrics.js';
 import type { SyncProgress } from './progress.js';
 import type { ArchiverStore } from './store.js';
 import type { ArchiverEvent, L1SyncPoint, UnwindReason } from './types.js';
@@ -13,6 +14,7 @@ export interface SyncContext {
   store: ArchiverStore;
   /** Absent when the archiver runs without the node: blocks are stored, not applied. */
   worldState: WorldState | undefined;
+  metrics?: ArchiverMetrics | undefined;
   log: Logger;
   progress: SyncProgress;
   /** L1 blocks per `eth_getLogs` request. */

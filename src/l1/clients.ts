@@ -12,6 +12,8 @@ import {
   type WalletClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import type { MetricsRegistry } from '../foundation/metrics/index.js';
+import { instrumentTransport } from './metrics.js';
 
 /** What an L1 client needs to know. */
 export interface L1ClientOptions {
@@ -20,6 +22,8 @@ export interface L1ClientOptions {
   chainId: number;
   /** How often viem polls for receipts and new blocks. */
   pollingIntervalMs?: number;
+  /** Where requests, errors and rate limits are counted (`aztec_l1_*`); none: not counted. */
+  metrics?: MetricsRegistry;
 }
 
 export type L1PublicClient = PublicClient<Transport, Chain>;
@@ -36,6 +40,11 @@ export function l1Chain(opts: L1ClientOptions): Chain {
 }
 
 function transport(opts: L1ClientOptions): Transport {
+  const t = baseTransport(opts);
+  return opts.metrics ? instrumentTransport(t, opts.metrics) : t;
+}
+
+function baseTransport(opts: L1ClientOptions): Transport {
   if (opts.rpcUrls.length === 0) throw new Error('no L1 RPC URL given (--l1-rpc-urls / ETHEREUM_HOSTS)');
   if (opts.rpcUrls.length === 1) return http(opts.rpcUrls[0], { retryCount: 3, retryDelay: 250, timeout: 30_000 });
   // Several URLs: no retries per URL (a dead first URL would cost every request its retries); the fallback moves on

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import type { Hex } from 'viem';
 
 import { Archiver } from '../archiver/archiver.js';
+import { archiverMetrics, timedBlobSource } from '../archiver/metrics.js';
 import { ArchiverStore } from '../archiver/store.js';
 import { ConfigError } from '../foundation/config/index.js';
 import { createLogger } from '../foundation/log/index.js';
@@ -13,19 +14,22 @@ import { L1HeadWatcher } from '../l1/head-watcher.js';
 import { L1Clock } from '../l1/l1-clock.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
+import type { SequencerState } from '../sequencer/state.js';
 import { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
 import { L2BlockFollower, TxPool } from '../tx-pool/index.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from '../validator/slashing-protection.js';
+import { validatorMetrics } from '../validator/metrics.js';
 import { ValidatorClient } from '../validator/validator-client.js';
-import { createWorldState, type WorldState } from '../world-state/index.js';
+import { createWorldState } from '../world-state/index.js';
 import { createApiServers, listenApiServers } from './api-servers.js';
 import type { TxPoolReader } from './api/deps.js';
 import type { AztecConfig } from './config.js';
 import { connectL1 } from './l1-connection.js';
 import { Lifecycle } from './lifecycle.js';
 import { moduleProblems, type NodeModules } from './modules.js';
+import { registerNodeMetrics } from './node-metrics.js';
 import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
@@ -74,11 +78,14 @@ export async function startAztecNode(
   const log = createLogger('node');
   const life = new Lifecycle(log);
   const readiness = new Readiness();
+  // One registry per node (no global one): every component registers its metrics here; `GET /metrics` serves it.
+  const metrics = new Registry();
   try {
     const signalOpt = opts.signal ? { signal: opts.signal } : {};
     const l1 = await connectL1(config.l1, {
       network: config.node.network,
       log,
+      metrics,
       ...(opts.l1Addresses ? { addresses: opts.l1Addresses } : {}),
       ...signalOpt,
     });
@@ -102,13 +109,12 @@ export async function startAztecNode(
       }),
       s => s.close(),
     );
-    // One registry per node (no global one): every component registers its metrics here; `GET /metrics` serves it.
-    const metrics = new Registry();
-    const worldState: WorldState | undefined =
+    const worldState: ReturnType<typeof createWorldState> | undefined =
       modules.node || modules.proverNode
         ? createWorldState({ store, blockHistory: config.worldState.blockHistory })
         : undefined;
 
+    const archiverM = archiverMetrics(metrics);
     const archiver = new Archiver(
       {
         rollupAddress: addresses.rollup,
@@ -116,7 +122,13 @@ export async function startAztecNode(
         pollingIntervalMs: config.archiver.pollingIntervalMs,
         batchSize: config.archiver.batchSize,
       },
-      { publicClient: l1.publicClient, blobSource: beaconFor(config), store: new ArchiverStore(store), worldState },
+      {
+        publicClient: l1.publicClient,
+        blobSource: timedBlobSource(beaconFor(config), archiverM.blobFetch, blobSourceName(config)),
+        store: new ArchiverStore(store),
+        worldState,
+        metrics: archiverM,
+      },
     );
     readiness.add('archiver', () => archiverStatus(archiver.syncStatus(), clock.latestBlock()?.number));
     if (worldState) {
@@ -219,6 +231,7 @@ export async function startAztecNode(
             rollup: addresses.rollup,
             rollupVersion: constants.version,
             signers: validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection)),
+            metrics: validatorMetrics(metrics),
           },
           config.validator,
         ),
@@ -227,6 +240,7 @@ export async function startAztecNode(
       validatorClient.start();
     }
 
+    let sequencerState: (() => SequencerState) | undefined;
     let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
     if (modules.sequencer && txPool && worldState) {
       const { sequencer, publishers } = createSequencer({
@@ -247,16 +261,25 @@ export async function startAztecNode(
       life.add('sequencer', sequencer, s => s.stop());
       sequencer.start();
       sequencerControl = { setGovernancePayload: p => publishers.forEach(pub => pub.setGovernancePayload(p)) };
+      sequencerState = () => sequencer.getState();
       readiness.add('sequencer', () => ({ ready: sequencer.isRunning(), state: sequencer.getState() }));
     }
     if (modules.proverNode && worldState) {
       const prover = life.add(
         'prover node',
-        createProverNode({ config, l1, clock, chain: archiver.store, worldState }),
+        createProverNode({ config, l1, clock, chain: archiver.store, worldState, metrics }),
         p => p.stop(),
       );
       prover.start();
     }
+
+    registerNodeMetrics(metrics, {
+      archiver: () => ({ ...archiver.syncStatus(), provenBlockNumber: archiver.store.getProvenBlockNumber() }),
+      l1Head: () => clock.latestBlock()?.number,
+      worldState,
+      sequencerState,
+      dataDirectory: config.node.dataDirectory,
+    });
 
     const enr = p2p?.getEnr();
     const servers = createApiServers({
@@ -348,6 +371,11 @@ function beaconFor(config: AztecConfig): BeaconClient {
     ...(l1.l1ConsensusHostApiKeys ? { l1ConsensusHostApiKeys: l1.l1ConsensusHostApiKeys } : {}),
     ...(l1.l1ConsensusHostApiKeyHeaders ? { l1ConsensusHostApiKeyHeaders: l1.l1ConsensusHostApiKeyHeaders } : {}),
   });
+}
+
+/** The blob source's label on `aztec_archiver_blob_fetch_duration_seconds`. */
+function blobSourceName(config: AztecConfig): string {
+  return config.l1.l1ConsensusHostUrls ? 'beacon' : 'execution_rpc';
 }
 
 /** The pool as the API uses it, with accepted txs also gossiped to peers. */

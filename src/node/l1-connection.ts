@@ -1,4 +1,5 @@
 import type { Logger } from '../foundation/log/index.js';
+import type { MetricsRegistry } from '../foundation/metrics/index.js';
 import { retryUntilDone } from '../foundation/timers/index.js';
 import type { L1ContractAddresses } from '../l1/addresses.js';
 import { checkL1ChainId, L1ChainMismatchError } from '../l1/chain-check.js';
@@ -23,7 +24,13 @@ export interface L1Connection {
  */
 export async function connectL1(
   l1: L1Config,
-  opts: { network?: string | undefined; addresses?: L1ContractAddresses; log: Logger; signal?: AbortSignal },
+  opts: {
+    network?: string | undefined;
+    addresses?: L1ContractAddresses;
+    log: Logger;
+    signal?: AbortSignal;
+    metrics?: MetricsRegistry;
+  },
 ): Promise<L1Connection> {
   const retry = <T>(what: string, fn: () => Promise<T>) =>
     retryUntilDone(fn, {
@@ -35,7 +42,12 @@ export async function connectL1(
   await retry(`the L1 RPC (${l1.l1RpcUrls.join(', ')}) to answer eth_chainId`, () =>
     checkL1ChainId(l1.l1RpcUrls, l1.l1ChainId),
   );
-  const clientOpts = { rpcUrls: l1.l1RpcUrls, chainId: l1.l1ChainId, pollingIntervalMs: 1_000 };
+  const clientOpts: L1ClientOptions = {
+    rpcUrls: l1.l1RpcUrls,
+    chainId: l1.l1ChainId,
+    pollingIntervalMs: 1_000,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  };
   const publicClient = createL1PublicClient(clientOpts);
   const addresses =
     opts.addresses ??

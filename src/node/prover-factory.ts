@@ -1,9 +1,11 @@
 import { privateKeyToAddress } from 'viem/accounts';
 
 import { NodeError } from '../foundation/errors/index.js';
+import type { MetricsRegistry } from '../foundation/metrics/index.js';
 import { createL1WalletClient } from '../l1/clients.js';
 import type { L1Clock } from '../l1/l1-clock.js';
 import { L1TxSender } from '../l1/tx-sender.js';
+import { proverMetrics } from '../prover/metrics.js';
 import { ProverNode, type ProverChainReader } from '../prover/prover-node.js';
 import type { WorldState } from '../world-state/types.js';
 import type { AztecConfig } from './config.js';
@@ -19,6 +21,7 @@ export function createProverNode(d: {
   clock: L1Clock;
   chain: ProverChainReader;
   worldState: WorldState;
+  metrics: MetricsRegistry;
 }): ProverNode {
   const key = d.config.prover.publisherPrivateKey;
   if (!key) {
@@ -43,5 +46,6 @@ export function createProverNode(d: {
     sender,
     proverId,
     pollingIntervalMs: Math.max(1000, Number(d.l1.constants.slotDuration) * 250),
+    metrics: proverMetrics(d.metrics),
   });
 }

@@ -12,6 +12,7 @@ import { L1TxSender } from '../l1/tx-sender.js';
 import { buildBlock } from '../protocol/block/index.js';
 import type { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import type { BuildBlockFn, SequencerValidator } from '../sequencer/deps.js';
+import { sequencerMetrics } from '../sequencer/metrics.js';
 import { PublisherFunds } from '../sequencer/publisher-funds.js';
 import { Publisher } from '../sequencer/publisher.js';
 import { Sequencer } from '../sequencer/sequencer.js';
@@ -137,6 +138,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       validators,
       pickPublisher: funds.pick,
       baseFees: ts => d.baseFees.at(ts),
+      metrics: sequencerMetrics(d.metrics),
     },
   );
   return { sequencer, publishers: [...publishers.values()] };

@@ -12,6 +12,7 @@ import { frToHex } from '../types/fr.js';
 import type { L2Block } from '../types/l2-block.js';
 import type { WorldState } from '../world-state/types.js';
 import { decodeRevert } from '../l1/send.js';
+import type { ProverMetrics } from './metrics.js';
 
 /** The synced chain, as the prover reads it. */
 export interface ProverChainReader {
@@ -31,6 +32,8 @@ export interface ProverNodeDeps {
   /** Identifies this prover in `L2ProofVerified` (32 bytes). */
   proverId: Hex;
   pollingIntervalMs: number;
+  /** Epochs proven and submission time (`aztec_prover_*`); none: not measured. */
+  metrics?: ProverMetrics;
 }
 
 /** An epoch ready to prove: its blocks and the proof's public inputs. */
@@ -123,9 +126,13 @@ export class ProverNode {
       await rollup.simulate(this.deps.sender.address, data);
     } catch (err) {
       this.log.warn('L1 would refuse the epoch proof', { epoch: job.epoch, error: decodeRevert(err) });
+      this.deps.metrics?.epochs.inc({ outcome: 'refused' });
       return;
     }
+    const endSubmit = this.deps.metrics?.submission.startTimer();
     const receipt = await this.deps.sender.send({ to: rollup.address, data }, signal ? { signal } : {});
+    endSubmit?.();
+    this.deps.metrics?.epochs.inc({ outcome: receipt.status === 'success' ? 'proven' : 'reverted' });
     if (receipt.status !== 'success')
       throw new Error(`epoch ${job.epoch} proof tx ${receipt.transactionHash} reverted`);
     this.log.info(`Proved epoch ${job.epoch}`, { blocks: `${job.start}..${job.end}`, l1Tx: receipt.transactionHash });

@@ -10,6 +10,7 @@ import type { RollupEpochConstants } from '../types/rollup-constants.js';
 import type { Tx } from '../types/tx.js';
 import type { WorldState, WorldStateFork } from '../world-state/types.js';
 import type { PublishResult, BlockProposal } from './publisher.js';
+import type { SequencerMetrics } from './metrics.js';
 
 /** What the sequencer reads of the synced chain (the archiver). */
 export interface SequencerBlockSource {
@@ -95,4 +96,6 @@ export interface SequencerDeps {
   pickPublisher?: (publishers: readonly SequencerPublisher[]) => Promise<SequencerPublisher | undefined>;
   /** Base fees of a block at L1 time `timestamp` (what the Rollup will check the header against). */
   baseFees(timestamp: bigint): Promise<GasFees> | GasFees;
+  /** Slot outcomes, build and publish time, L1 gas (`aztec_sequencer_*`); none: not measured. */
+  metrics?: SequencerMetrics;
 }

@@ -189,6 +189,7 @@ export class Sequencer {
     const buildDeadline = (slotStart + opts.timetable.COLLECTING_ATTESTATIONS) * 1000;
     const fork = deps.worldState.fork();
     try {
+      const endBuild = deps.metrics?.startBuild();
       const built = await deps.buildBlock({
         fork,
         txs,
@@ -197,6 +198,7 @@ export class Sequencer {
         maxTxs: opts.maxTxsPerBlock,
         shouldStop: () => signal.aborted || (opts.enforceTimeTable && deps.clock.nowMs() >= buildDeadline),
       });
+      endBuild?.();
       for (const f of built.failed) {
         this.log.verbose('Tx left out of the block', { code: f.rejection.code, reason: f.rejection.reason });
       }
@@ -222,6 +224,7 @@ export class Sequencer {
       if ('reason' in collected) return this.skip(slot, collected.reason);
 
       this.setState('PUBLISHING_BLOCK', slot);
+      const endPublish = deps.metrics?.startPublish();
       const result = await publisher.propose(
         {
           block: built.block,
@@ -233,6 +236,8 @@ export class Sequencer {
         new Date(slotEnd),
         signal,
       );
+      endPublish?.();
+      if (result.published) deps.metrics?.gasUsed(result.receipt.gasUsed);
       if (!result.published) return this.skip(slot, result.reason);
       this.record({ slot, published: true });
     } finally {
@@ -247,6 +252,7 @@ export class Sequencer {
   }
 
   private record(o: SlotOutcome): void {
+    this.deps.metrics?.slot(o);
     this.outcomes.push(o);
     if (this.outcomes.length > OUTCOMES_KEPT) this.outcomes.shift();
   }

@@ -20,6 +20,7 @@ import {
   type BlockProposal,
 } from './messages.js';
 import { reexecuteProposal, type ReexecutionContext } from './reexecute.js';
+import type { ValidatorMetrics } from './metrics.js';
 import type { ProtectedSigner } from './slashing-protection.js';
 
 /** The two L1 reads of `EpochCache` the validator uses. */
@@ -58,6 +59,8 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 
   clock: Clock;
   /** Called with the outcome of every proposal received. */
   onProposal?: (outcome: ProposalOutcome) => void;
+  /** Attestation outcomes and re-execution time (`aztec_validator_*`); none: not measured. */
+  metrics?: ValidatorMetrics | undefined;
 }
 
 /** A validation outcome that does not accept the message. */
@@ -190,6 +193,7 @@ export class ValidatorClient {
     else if (outcome.result === 'skipped')
       this.log.debug(`Block proposal not attested (skipped)`, { ...outcome, from });
     else this.log.warn(`Block proposal not attested (${outcome.result})`, { ...outcome, from });
+    this.deps.metrics?.attestations.inc({ outcome: outcome.result });
     this.deps.onProposal?.(outcome);
   }
 
@@ -211,6 +215,7 @@ export class ValidatorClient {
     const deadline = Number(timestampForSlot(asSlot(slot + 1n), this.deps.constants)) * 1000;
     const txs = await this.fetchTxs(proposal.txHashes, from);
     if (typeof txs === 'string') return done('invalid', txs);
+    const endReexecution = this.deps.metrics?.reexecution.startTimer();
     const result = await reexecuteProposal(
       { ...this.deps, signal: this.controller.signal },
       proposal,
@@ -218,6 +223,7 @@ export class ValidatorClient {
       txs,
       deadline,
     );
+    endReexecution?.();
     if (!result.ok) return done('invalid', result.reason);
     // Each of our attesters in the committee attests once, each through its own slashing protection.
     const refusals: string[] = [];
