@@ -36,6 +36,9 @@ describe('aztec start --local-network', () => {
   });
 
   it('starts an L1 and a node that produces blocks; Ctrl-C stops all of it', async () => {
+    // `aztec --version` before any request: a synchronous child blocks this process long enough for the server to
+    // close an idle kept-alive connection under our feet, which the next plain fetch would then fail on.
+    const version = runAztec(['--version']).stdout.trim();
     const p = await ports();
     proc = spawnAztec(args(p));
     await proc.waitFor(/Press Ctrl-C to stop/);
@@ -52,9 +55,6 @@ describe('aztec start --local-network', () => {
     expect((await node.getBlock(1))?.header.globalVariables.slotNumber).toBe(0n);
 
     // What scripts written for an Aztec node read: the `aztec_` prefix, Aztec's address names, the binary's version.
-    // (`aztec --version` first: a synchronous child blocks this process long enough for the server to close an idle
-    // kept-alive connection under our feet, which a plain fetch then fails on.)
-    const version = runAztec(['--version']).stdout.trim();
     const rollup = /rollup\s+(0x[0-9a-fA-F]{40})/.exec(stdout)?.[1];
     const call = async (url: string, method: string) => {
       const res = await fetch(url, {

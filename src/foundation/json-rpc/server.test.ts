@@ -157,6 +157,12 @@ describe('JsonRpcServer', () => {
     expect((await post(rpc('test_add', [3, 3]))).json).toMatchObject({ result: 6 });
   });
 
+  it('keeps an idle connection open for a minute, and says so', async () => {
+    const res = await fetch(`${url}/status`);
+    await res.text();
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('serves GET routes and 404s the rest', async () => {
     expect((await fetch(`${url}/status`)).status).toBe(200);
     expect((await fetch(`${url}/nope`)).status).toBe(404);

@@ -82,6 +82,10 @@ export class JsonRpcServer {
     const server = createServer((req, res) => void this.onRequest(req, res));
     server.headersTimeout = 30_000;
     server.requestTimeout = 60_000;
+    // Idle kept-alive connections stay open a minute (Node's default is 5 s). Clients close theirs a little before
+    // the server's announced timeout; a client whose event loop stalls for seconds (a script running a synchronous
+    // child, a busy machine) would otherwise reuse a connection the server has just closed, and fail.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.port, this.opts.host, () => {
