@@ -8,6 +8,10 @@ import { dockerOk, root } from './docker.js';
 const ctx = inject('docker');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** Runs a shell script in a throwaway container of the image (on the host's network); its trimmed output. */
+const inImage = (script: string) =>
+  dockerOk(['run', '--rm', '--network', 'host', '--entrypoint', 'sh', ctx.image, '-c', script]);
+
 /** The image docker/Dockerfile builds (the global setup built it from this checkout). */
 describe.skipIf(!ctx.available)(`the image ${ctx.image}`, () => {
   it('runs `aztec --version` and prints our version', () => {
@@ -15,17 +19,7 @@ describe.skipIf(!ctx.available)(`the image ${ctx.image}`, () => {
   });
 
   it('runs as the unprivileged node user (uid 1000), with its data directory its own', () => {
-    const out = dockerOk([
-      'run',
-      '--rm',
-      '--network',
-      'host',
-      '--entrypoint',
-      'sh',
-      ctx.image,
-      '-c',
-      'id -u; id -g; stat -c %u /var/lib/aztec; echo "$DATA_DIRECTORY"',
-    ]);
+    const out = inImage('id -u; id -g; stat -c %u /var/lib/aztec; echo "$DATA_DIRECTORY"');
     expect(out.split('\n')).toEqual(['1000', '1000', '1000', '/var/lib/aztec']);
   });
 
@@ -44,17 +38,9 @@ describe.skipIf(!ctx.available)(`the image ${ctx.image}`, () => {
   });
 
   it('holds no build-stage CA and no build tools', () => {
-    const out = dockerOk([
-      'run',
-      '--rm',
-      '--network',
-      'host',
-      '--entrypoint',
-      'sh',
-      ctx.image,
-      '-c',
+    const out = inImage(
       'ls /usr/local/share/build-ca* 2>&1; command -v g++ || echo no-g++; echo "${NODE_EXTRA_CA_CERTS:-unset}"',
-    ]);
+    );
     expect(out).toContain('No such file');
     expect(out).toContain('no-g++');
     expect(out.split('\n').at(-1)).toBe('unset');

@@ -83,18 +83,7 @@ export async function startLocalNetwork(config: AztecConfig, validators: number,
     }
     return;
   }
-  let node: RunningNode | undefined;
-  try {
-    node = await startAztecNode(localNodeConfig(config, net), LOCAL_MODULES, {
-      l1Addresses: net.deployment.addresses,
-    });
-    ctx.stdout(localNetworkSummary(net, node.rpcUrl));
-    const signal = await waitForShutdownSignal();
-    log.info('Stopping the local network', { signal });
-  } finally {
-    await node?.stop();
-    await net.stop();
-  }
+  await runUntilSignal(config, net, ctx, log);
 }
 
 /** The local network of a keystore: its validators staked at genesis, all in the one in-process node. */
@@ -108,6 +97,11 @@ async function startKeystoreNetwork(config: AztecConfig, ctx: CliContext, log: L
     })),
     logger: log,
   });
+  await runUntilSignal(config, net, ctx, log);
+}
+
+/** The one in-process node on `net`, until Ctrl-C (or SIGTERM); then the node, then the L1. */
+async function runUntilSignal(config: AztecConfig, net: LocalNetwork, ctx: CliContext, log: Logger): Promise<void> {
   let node: RunningNode | undefined;
   try {
     node = await startAztecNode(localNodeConfig(config, net), LOCAL_MODULES, {
