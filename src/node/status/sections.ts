@@ -119,7 +119,7 @@ function peersSection(v: StatusView): string {
     .join('');
   const more = p.count > p.list.length ? `<p class="note">and ${e(n(p.count - p.list.length))} more</p>` : '';
   return (
-    `${title}<table><thead><tr><th>Peer</th><th>Address</th><th>Version</th><th class="num">Block</th>` +
+    `${title}<table><thead><tr><th>Peer</th><th>Address</th><th>Version</th><th class="num" title="The latest block the peer reported when it connected">Block at connect</th>` +
     `<th class="num">Score</th></tr></thead><tbody>${rows}</tbody></table>${more}`
   );
 }
