@@ -12,6 +12,7 @@ import type { RunningNode } from '../../src/node/aztec-node.js';
 import type { AztecConfig } from '../../src/node/config.js';
 import { renderStatusPage } from '../../src/node/status/page.js';
 import { SECTION_IDS } from '../../src/node/status/sections.js';
+import { sampleView } from '../../src/node/status/testing/sample-view.js';
 import type { StatusView } from '../../src/node/status/view.js';
 import { artifactsDir, browserAvailability, launchChromium } from '../helpers/browser.js';
 import { startInProcessNetwork, until, type InProcessNetwork } from '../helpers/in-process-network.js';
@@ -169,5 +170,34 @@ describe.skipIf(!browser.available)('the status page in a browser', () => {
     }
     expect(server['sync']).toContain('ETA <b data-field="eta">2m 5s</b>');
     await on.close();
+  });
+
+  it('a node catching up, drawn from a sample view, is saved as a second screenshot', async () => {
+    const sample = sampleView();
+    const peerIds = ['16Uiu2HAmQx7', '16Uiu2HAkR2p', '16Uiu2HAm9Zt'].map(p => p + 'a1b2c3d4e5f6g7h8i9j0k1m2n3p4q5r6s7');
+    const catchingUp: StatusView = {
+      ...sample,
+      node: { ...sample.node, notReady: ['archiver: 10 L1 blocks behind the L1 head'] },
+      sync: { ...sample.sync, error: null },
+      peers: {
+        ...sample.peers,
+        list: peerIds.map((id, i) => ({
+          id,
+          address: `/ip4/198.51.100.${10 + i}/tcp/40400`,
+          score: 3 - i,
+          nodeVersion: '0.1.0',
+          latestBlock: 998 + i,
+        })),
+      },
+      validators: { ...sample.validators, list: sample.validators.list.map(v => ({ ...v, stats: null })) },
+    };
+    const page = await chromium.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.setContent(renderStatusPage(catchingUp));
+    expect(await page.locator('[data-field="state"]').textContent()).toBe('Syncing 42.5%');
+    expect(await page.locator('[data-field="eta"]').textContent()).toBe('2m 5s');
+    const screenshot = join(artifactsDir(), 'status-page-syncing.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    process.stdout.write(`status page screenshot (catching up): ${screenshot}\n`);
+    await page.close();
   });
 });

@@ -41,8 +41,8 @@ h3{font-size:13px;margin:14px 0 6px;color:var(--muted);text-transform:uppercase;
 .error{color:var(--bad);margin:8px 0 0}
 .reasons{margin:8px 0 0;padding-left:18px;color:var(--warn)}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th{text-align:left;color:var(--muted);font-weight:600;font-size:12px;border-bottom:1px solid var(--line);padding:6px 8px}
-td{border-bottom:1px solid var(--line);padding:6px 8px;white-space:nowrap}
+th{text-align:left;color:var(--muted);font-weight:600;font-size:12px;border-bottom:1px solid var(--line);padding:6px;white-space:nowrap}
+td{border-bottom:1px solid var(--line);padding:6px;white-space:nowrap}
 tr:last-child td{border-bottom:0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}

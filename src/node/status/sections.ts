@@ -112,14 +112,14 @@ function peersSection(v: StatusView): string {
   const rows = p.list
     .map(
       r =>
-        `<tr><td class="mono" title="${e(r.id)}">${e(short(r.id, 8))}</td>` +
+        `<tr><td class="mono" title="${e(r.id)}">${e(short(r.id, 6))}</td>` +
         `<td class="mono">${e(r.address ?? '—')}</td><td>${e(r.nodeVersion ?? '—')}</td>` +
         `<td class="num">${e(n(r.latestBlock))}</td><td class="num">${e(r.score.toFixed(1))}</td></tr>`,
     )
     .join('');
   const more = p.count > p.list.length ? `<p class="note">and ${e(n(p.count - p.list.length))} more</p>` : '';
   return (
-    `${title}<table><thead><tr><th>Peer</th><th>Address</th><th>Version</th><th class="num" title="The latest block the peer reported when it connected">Block at connect</th>` +
+    `${title}<table><thead><tr><th>Peer</th><th>Address</th><th>Version</th><th class="num" title="The latest block the peer reported when it connected">Block</th>` +
     `<th class="num">Score</th></tr></thead><tbody>${rows}</tbody></table>${more}`
   );
 }
