@@ -59,13 +59,18 @@ describe('localValidators', () => {
   it('lists no duty outside the committee, keeps signed ones when L1 cannot tell the roles, and handles none', async () => {
     const outside = await localValidators(sources({ roles: () => Promise.resolve({ proposer: B, committee: [B] }) }));
     expect(outside.list[0]!.duties).toEqual([]);
+    let asked = 0;
     const unknown = await localValidators(
       sources({
         records: [{ kind: 'attestation', slot: 7n, digest: d(7) }],
-        roles: () => Promise.reject(new Error('L1 down')),
+        roles: () => {
+          asked++;
+          return Promise.reject(new Error('L1 down'));
+        },
       }),
     );
     expect(unknown.list[0]!.duties).toEqual([{ slot: 7, duty: 'attest', signed: true, outcome: 'not-on-l1' }]);
+    expect(asked).toBe(1); // one failed read, not one per slot
     expect(await localValidators(sources({ attesters: [] }))).toEqual({
       source: 'local',
       fromSlot: null,

@@ -34,8 +34,12 @@ export async function localValidators(src: LocalDutySources, window = DUTY_SLOTS
   const fromSlot = toSlot >= window - 1n ? toSlot - window + 1n : 0n;
   const onL1 = src.blockDigests(fromSlot, toSlot);
   const roles = new Map<bigint, { proposer: Address | undefined; committee: readonly Address[] } | undefined>();
+  // Committees are cached once fixed, so this reads L1 only for a new epoch; after one failure (L1 down) the older
+  // slots are not asked either, so the page answers after one failed read rather than sixteen.
   for (let s = toSlot; s >= fromSlot; s--) {
-    roles.set(s, await src.roles(s).catch(() => undefined));
+    const role = await src.roles(s).catch(() => undefined);
+    if (!role) break;
+    roles.set(s, role);
   }
   const list = src.attesters.map(address => {
     const signed = new Map<string, Hex>();
