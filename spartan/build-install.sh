@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates spartan/install.sh, which embeds spartan/aztec-spartan.sh (run it after changing the tool; a test
+# Copies the monitoring files into spartan/aztec-spartan.sh (build-monitoring.sh), then regenerates
+# spartan/install.sh, which embeds spartan/aztec-spartan.sh (run it after changing the tool or docker/monitoring/; a test
 # checks that the embedded copy is current).
 set -euo pipefail
 cd "$(dirname "$0")"
+./build-monitoring.sh
 {
   cat <<'HEAD'
 #!/usr/bin/env bash

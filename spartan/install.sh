@@ -31,6 +31,10 @@ readonly DEFAULT_VOLUME="aztec-data"
 readonly DEFAULT_NETWORK_MODE="host"
 readonly CONTAINER_DATA_DIR="/var/lib/aztec"
 readonly SERVICE="aztec-node"
+# With --monitoring: Prometheus and Grafana on this machine's loopback, beside the node.
+readonly PROMETHEUS_LISTEN="127.0.0.1:9090"
+readonly GRAFANA_PORT="3000"
+readonly MONITORING_DIR="monitoring"
 ENV_FILE="${AZTEC_SPARTAN_ENV_FILE:-.env}"
 COMPOSE_FILE="${AZTEC_SPARTAN_COMPOSE_FILE:-docker-compose.yml}"
 # The docker executable (a test can point it somewhere else to play a machine without Docker).
@@ -50,7 +54,8 @@ P2P_BLOCK_CHECK_INTERVAL_MS PEER_ID_PRIVATE_KEY"
 # What `config` itself writes (asked for or derived); everything else in an existing .env is kept as it is.
 readonly MANAGED_VARS="IMAGE NETWORK ETHEREUM_HOSTS L1_CONSENSUS_HOST_URLS L1_CONSENSUS_HOST_API_KEYS
 L1_CONSENSUS_HOST_API_KEY_HEADERS BOOTNODE_URL VALIDATOR_PRIVATE_KEY COINBASE FEE_RECIPIENT P2P_ENABLED P2P_IP
-P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT AZTEC_ADMIN_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME DOCKER_NETWORK_MODE"
+P2P_QUERY_FOR_IP P2P_PORT PEER_ID_PRIVATE_KEY AZTEC_PORT AZTEC_ADMIN_PORT DATA_DIRECTORY DATA_DIR DATA_VOLUME DOCKER_NETWORK_MODE
+MONITORING GRAFANA_PASSWORD"
 
 say() { printf '%s\n' "$*"; }
 err() { printf 'aztec-spartan: %s\n' "$*" >&2; }
@@ -107,6 +112,11 @@ question's default):
                                     host: the container shares this machine's network and the node binds its
                                     ports here directly; bridge: Docker publishes the node port and the P2P
                                     port (TCP and UDP) from its bridge network (DOCKER_NETWORK_MODE) [${DEFAULT_NETWORK_MODE}]
+        --monitoring                Also run Prometheus (${PROMETHEUS_LISTEN}) and Grafana (127.0.0.1:${GRAFANA_PORT}, user
+                                    admin, password GRAFANA_PASSWORD in .env, generated) next to the node: writes
+                                    ./${MONITORING_DIR}/ (scrape config, alert rules, dashboards) and adds both to
+                                    docker-compose.yml (MONITORING=true in .env, kept by later runs)
+        --no-monitoring             Take them out of docker-compose.yml again (./${MONITORING_DIR}/ stays)
         --overwrite                 Replace the values in an existing .env instead of keeping them
         --non-interactive           Ask nothing: use options, environment and .env; fail listing what is missing
   -y,   --yes                       Install Docker / Docker Compose without asking, when missing
@@ -119,6 +129,7 @@ Examples:
   ./aztec-spartan.sh config
   npx aztec-spartan config -p 8080 -p2p 40400
   ./aztec-spartan.sh config -pk <your_p2p_key>
+  ./aztec-spartan.sh config --monitoring
   ./aztec-spartan.sh start && ./aztec-spartan.sh logs
 EOF
 }
@@ -392,6 +403,8 @@ parse_config_options() {
     case "$opt" in
       --non-interactive) INTERACTIVE=0 ;;
       --overwrite) OVERWRITE=1 ;;
+      --monitoring) OPT_MONITORING=true ;;
+      --no-monitoring) OPT_MONITORING=false ;;
       -y | --yes) ASSUME_YES=1 ;;
       -h | --help)
         usage
@@ -522,6 +535,19 @@ cmd_config() {
   is_network_mode "$DOCKER_NETWORK_MODE" ||
     die "bad value for --network-mode: '${DOCKER_NETWORK_MODE}' (DOCKER_NETWORK_MODE): expected host or bridge"
 
+  # Not asked: monitoring is switched on and off with --monitoring / --no-monitoring and kept in .env.
+  MONITORING="${OPT_MONITORING:-$(prior MONITORING false)}"
+  [[ "$MONITORING" == "true" || "$MONITORING" == "false" ]] ||
+    die "bad MONITORING in ${ENV_FILE}: '${MONITORING}' (expected true or false; --monitoring / --no-monitoring set it)"
+  GRAFANA_PASSWORD="$(prior GRAFANA_PASSWORD)"
+  [[ -z "$GRAFANA_PASSWORD" ]] || is_token "$GRAFANA_PASSWORD" ||
+    die "bad GRAFANA_PASSWORD: expected $(hint_for is_token)"
+  if [[ "$MONITORING" == "true" ]]; then
+    [[ -n "$GRAFANA_PASSWORD" ]] || GRAFANA_PASSWORD="$(random_key | cut -c1-24)"
+    [[ "$AZTEC_PORT" != "${PROMETHEUS_LISTEN##*:}" && "$AZTEC_PORT" != "$GRAFANA_PORT" ]] ||
+      die "--monitoring runs Prometheus on port ${PROMETHEUS_LISTEN##*:} and Grafana on ${GRAFANA_PORT}: give the node another port (-p)"
+  fi
+
   if [[ -n "$MISSING" ]]; then
     local m list=""
     for m in $MISSING; do list="${list}
@@ -555,6 +581,7 @@ cmd_config() {
   fi
 
   write_env
+  [[ "$MONITORING" != "true" ]] || write_monitoring_files
   write_compose
   if [[ -n "$(compose_cmd)" ]]; then
     local out
@@ -564,6 +591,10 @@ cmd_config() {
 
   say ""
   say "Wrote ${ENV_FILE} (mode 600: it holds your keys) and ${COMPOSE_FILE}."
+  if [[ "$MONITORING" == "true" ]]; then
+    say "Monitoring: ./${MONITORING_DIR}/ and two more services. After 'start': Prometheus on http://${PROMETHEUS_LISTEN} (alerts at /alerts),"
+    say "Grafana on http://127.0.0.1:${GRAFANA_PORT} (user admin, password GRAFANA_PASSWORD in ${ENV_FILE}); both on loopback: use an SSH tunnel."
+  fi
   if [[ -n "$DATA_DIR" ]]; then
     say "Node data: ${DATA_DIR}/var/lib/aztec (P2P key: ${key_file})."
     if [[ "$(id -u)" == 0 ]]; then
@@ -608,6 +639,9 @@ write_env() {
   emit DATA_DIR "$DATA_DIR"
   emit DATA_VOLUME "$DATA_VOLUME"
   emit DOCKER_NETWORK_MODE "$DOCKER_NETWORK_MODE"
+  # Absent means off, so a .env without monitoring stays as it was.
+  if [[ "$MONITORING" == "true" ]]; then emit MONITORING true; fi
+  emit GRAFANA_PASSWORD "$GRAFANA_PASSWORD"
 
   # Kept: every other line of the existing .env (the operator's own settings), unless --overwrite.
   local line key seen=" "
@@ -635,15 +669,24 @@ write_env() {
 }
 
 write_compose() {
-  local volume_line volumes_section=""
+  local volume_line named=""
   if [[ -n "$DATA_DIR" ]]; then
     volume_line="${DATA_DIR}/var/lib/aztec:${CONTAINER_DATA_DIR}"
   else
     volume_line="${DATA_VOLUME}:${CONTAINER_DATA_DIR}"
-    volumes_section="
-volumes:
+    named="
   ${DATA_VOLUME}:"
   fi
+  local monitoring_services=""
+  if [[ "$MONITORING" == "true" ]]; then
+    monitoring_services="$(monitoring_services)"
+    named="${named}
+  prometheus-data:
+  grafana-data:"
+  fi
+  local volumes_section=""
+  [[ -z "$named" ]] || volumes_section="
+volumes:${named}"
   local network_lines
   if [[ "$DOCKER_NETWORK_MODE" == "host" ]]; then
     network_lines="    network_mode: host"
@@ -672,11 +715,1399 @@ ${network_lines}
       timeout: 10s
       retries: 3
       start_period: 60s
+${monitoring_services}
 ${volumes_section}
 EOF
   chmod 644 "$tmp"
   mv -f "$tmp" "$COMPOSE_FILE"
 }
+
+# ---------------------------------------------------------------- monitoring (--monitoring)
+
+# Prometheus and Grafana on the host's network (like the node in host mode; in bridge mode the node's port is
+# published on this machine, so 127.0.0.1:AZTEC_PORT reaches it too), both on loopback only. GRAFANA_PASSWORD and
+# the images are read by Docker Compose from .env when it starts them, so the compose file holds no secret.
+monitoring_services() {
+  cat <<EOF
+
+  prometheus:
+    image: "\${PROMETHEUS_IMAGE:-prom/prometheus:v2.53.0}"
+    network_mode: host
+    restart: unless-stopped
+    command:
+      - --config.file=/etc/prometheus/prometheus.yml
+      - --storage.tsdb.path=/prometheus
+      - --storage.tsdb.retention.time=\${PROMETHEUS_RETENTION:-15d}
+      - --web.listen-address=${PROMETHEUS_LISTEN}
+    volumes:
+      - ./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+      - ./${MONITORING_DIR}/alerts.yml:/etc/prometheus/alerts.yml:ro
+      - prometheus-data:/prometheus
+
+  grafana:
+    image: "\${GRAFANA_IMAGE:-grafana/grafana:11.1.0}"
+    network_mode: host
+    restart: unless-stopped
+    environment:
+      GF_SERVER_HTTP_ADDR: 127.0.0.1
+      GF_SERVER_HTTP_PORT: "${GRAFANA_PORT}"
+      GF_SECURITY_ADMIN_PASSWORD: "\${GRAFANA_PASSWORD:?set GRAFANA_PASSWORD in .env (aztec-spartan.sh config --monitoring does)}"
+      GF_USERS_ALLOW_SIGN_UP: "false"
+    volumes:
+      - ./${MONITORING_DIR}/grafana/provisioning:/etc/grafana/provisioning:ro
+      - ./${MONITORING_DIR}/grafana/dashboards:/var/lib/grafana/dashboards:ro
+      - grafana-data:/var/lib/grafana
+EOF
+}
+
+# Writes the monitoring files beside the compose file, readable by the containers' users (umask 022); Prometheus
+# scrapes this node's port.
+write_monitoring_files() {
+  local dir f
+  dir="$(dirname "$COMPOSE_FILE")/${MONITORING_DIR}"
+  for f in $MONITORING_FILES; do
+    (umask 022 && mkdir -p "$(dirname "${dir}/${f}")")
+    if [[ "$f" == "prometheus.yml" ]]; then
+      monitoring_file "$f" | sed "s/127\.0\.0\.1:8080/127.0.0.1:${AZTEC_PORT}/"
+    else
+      monitoring_file "$f"
+    fi >"${dir}/${f}"
+    chmod 644 "${dir}/${f}"
+  done
+}
+
+# BEGIN MONITORING FILES: copied from docker/monitoring/ by spartan/build-monitoring.sh; do not edit here.
+readonly MONITORING_FILES="prometheus.yml alerts.yml grafana/provisioning/datasources/prometheus.yml grafana/provisioning/dashboards/aztec.yml grafana/dashboards/node.json grafana/dashboards/validators.json grafana/dashboards/l1.json"
+# The content of one monitoring file, by its path under docker/monitoring/.
+monitoring_file() {
+  case "$1" in
+    prometheus.yml)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+# Prometheus for one Aztec node on this host (the compose file runs both on the host's network).
+# The node serves its metrics on its JSON-RPC port (AZTEC_PORT, 8080 by default) at GET /metrics.
+global:
+  scrape_interval: 15s
+  evaluation_interval: 15s
+
+rule_files:
+  - alerts.yml
+
+scrape_configs:
+  - job_name: aztec-node
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['127.0.0.1:8080']
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    alerts.yml)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+# Alert rules for an Aztec node (docs/metrics.md lists the metrics). Thresholds are for a public network with 12 s
+# L1 blocks; adjust them to your network.
+groups:
+  - name: aztec-node
+    rules:
+      - alert: AztecNodeDown
+        expr: up{job="aztec-node"} == 0
+        for: 2m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Aztec node {{ $labels.instance }} is down'
+          description: 'Prometheus cannot scrape /metrics on {{ $labels.instance }}: is the node running, on that port?'
+
+      - alert: AztecNodeNotSynced
+        expr: aztec_archiver_l1_lag_blocks > 10
+        for: 2m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Aztec node {{ $labels.instance }} is not synced'
+          description: >-
+            The archiver is {{ $value }} L1 blocks behind the L1 head. Check the node log for archiver errors, the L1
+            RPC (ETHEREUM_HOSTS) and whether the sync was paused with nodeAdmin_pauseSync.
+
+      - alert: AztecMissedProposal
+        # Slots this node was proposer of and gave up, except for want of txs (SEQ_MIN_TX_PER_BLOCK).
+        expr: increase(aztec_sequencer_slots_total{outcome="skipped", state!="INITIALIZING_PROPOSAL"}[30m]) > 0
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Aztec node {{ $labels.instance }} missed a block proposal'
+          description: 'A slot of this node was given up in {{ $labels.state }}: the node log says why (Skipped slot ...).'
+
+      - alert: AztecAttestationRateLow
+        # Of the proposals this node's validator had a duty for (not skipped), the share it attested.
+        expr: >-
+          sum by (instance) (rate(aztec_validator_attestations_total{outcome="attested"}[30m]))
+          / sum by (instance) (rate(aztec_validator_attestations_total{outcome!="skipped"}[30m])) < 0.9
+        for: 15m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Aztec node {{ $labels.instance }} attests to under 90% of the proposals it checks'
+          description: 'Look for "Block proposal not attested" in the node log (invalid, refused, missing txs).'
+
+      - alert: AztecTooFewPeers
+        expr: aztec_p2p_connected_peers < 3
+        for: 10m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Aztec node {{ $labels.instance }} has {{ $value }} peers'
+          description: 'Check that the P2P port (P2P_PORT, TCP and UDP) is reachable from outside and P2P_IP is right.'
+
+      - alert: AztecL1Errors
+        expr: >-
+          sum by (instance) (rate(aztec_l1_request_errors_total[5m]))
+          / sum by (instance) (rate(aztec_l1_requests_total[5m])) > 0.05
+        for: 10m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Over 5% of L1 requests of {{ $labels.instance }} fail'
+          description: 'Check the L1 RPC endpoints (ETHEREUM_HOSTS); aztec_l1_request_errors_total says which kind.'
+
+      - alert: AztecL1RateLimited
+        expr: sum by (instance) (increase(aztec_l1_request_errors_total{kind="rate_limited"}[10m])) > 0
+        for: 10m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'The L1 RPC rate-limits {{ $labels.instance }}'
+          description: 'Use an L1 endpoint with a higher limit, or add one to ETHEREUM_HOSTS (they fail over).'
+
+      - alert: AztecDiskFilling
+        expr: aztec_node_data_dir_free_bytes / aztec_node_data_dir_size_bytes < 0.10
+        for: 10m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'The data directory of {{ $labels.instance }} has under 10% free space'
+          description: 'Free space on the filesystem of DATA_DIRECTORY before the node cannot write its store.'
+
+      - alert: AztecDiskFullIn24h
+        expr: predict_linear(aztec_node_data_dir_free_bytes[6h], 24 * 3600) < 0
+        for: 1h
+        labels:
+          severity: warning
+        annotations:
+          summary: 'The data directory of {{ $labels.instance }} fills up within a day at this rate'
+          description: 'Add space to the filesystem of DATA_DIRECTORY.'
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    grafana/provisioning/datasources/prometheus.yml)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+# The Prometheus of docker/monitoring/docker-compose.yml, on the host's network.
+apiVersion: 1
+datasources:
+  - name: Prometheus
+    uid: prometheus
+    type: prometheus
+    access: proxy
+    url: http://127.0.0.1:9090
+    isDefault: true
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    grafana/provisioning/dashboards/aztec.yml)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+# Loads the dashboards in /var/lib/grafana/dashboards (docker/monitoring/grafana/dashboards).
+apiVersion: 1
+providers:
+  - name: aztec
+    folder: Aztec
+    type: file
+    disableDeletion: false
+    allowUiUpdates: true
+    options:
+      path: /var/lib/grafana/dashboards
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    grafana/dashboards/node.json)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+{
+  "uid": "aztec-node",
+  "title": "Aztec node",
+  "tags": ["aztec"],
+  "schemaVersion": 39,
+  "version": 1,
+  "editable": true,
+  "time": {
+    "from": "now-6h",
+    "to": "now"
+  },
+  "refresh": "30s",
+  "timezone": "utc",
+  "templating": {
+    "list": []
+  },
+  "annotations": {
+    "list": []
+  },
+  "panels": [
+    {
+      "id": 1,
+      "type": "stat",
+      "title": "Up",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "up{job=\"aztec-node\"}",
+          "legendFormat": "{{instance}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 2,
+      "type": "timeseries",
+      "title": "L2 blocks",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_archiver_l2_block_number",
+          "legendFormat": "archiver",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_archiver_l2_proven_block_number",
+          "legendFormat": "proven",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "C",
+          "expr": "aztec_world_state_block_number",
+          "legendFormat": "world state",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 3,
+      "type": "timeseries",
+      "title": "Archiver lag behind L1",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_archiver_l1_lag_blocks",
+          "legendFormat": "L1 blocks behind",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_archiver_sync_paused",
+          "legendFormat": "paused",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 4,
+      "type": "timeseries",
+      "title": "L1 blocks",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_l1_head_block_number",
+          "legendFormat": "L1 head",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_archiver_l1_block_number",
+          "legendFormat": "archiver synced to",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 5,
+      "type": "timeseries",
+      "title": "Blob fetch time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le, source) (rate(aztec_archiver_blob_fetch_duration_seconds_bucket[5m])))",
+          "legendFormat": "{{source}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 6,
+      "type": "timeseries",
+      "title": "World state commit time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_world_state_commit_duration_seconds_bucket[5m])))",
+          "legendFormat": "commit",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 7,
+      "type": "timeseries",
+      "title": "World-state tree leaves",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 24
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_world_state_tree_leaves",
+          "legendFormat": "{{tree}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 8,
+      "type": "timeseries",
+      "title": "Tx pool",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 24
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_tx_pool_pending_txs",
+          "legendFormat": "pending txs",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "sum by (cause) (rate(aztec_tx_pool_dropped_total[5m]))",
+          "legendFormat": "dropped/s {{cause}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 9,
+      "type": "timeseries",
+      "title": "Tx pool bytes",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 32
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "bytes"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_tx_pool_pending_bytes",
+          "legendFormat": "pending",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 10,
+      "type": "timeseries",
+      "title": "Peers",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 32
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_p2p_connected_peers",
+          "legendFormat": "peers",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 11,
+      "type": "timeseries",
+      "title": "Gossip",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 40
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "Bps"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "rate(aztec_p2p_gossip_received_bytes_total[5m])",
+          "legendFormat": "received {{topic}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "rate(aztec_p2p_gossip_published_bytes_total[5m])",
+          "legendFormat": "published {{topic}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 12,
+      "type": "timeseries",
+      "title": "Data directory free space",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 40
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "bytes"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_node_data_dir_free_bytes",
+          "legendFormat": "free",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_node_data_dir_size_bytes",
+          "legendFormat": "size",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 13,
+      "type": "timeseries",
+      "title": "Event-loop lag (p99)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 48
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_process_nodejs_eventloop_lag_p99_seconds",
+          "legendFormat": "p99",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 14,
+      "type": "timeseries",
+      "title": "Heap",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 48
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "bytes"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_process_nodejs_heap_size_used_bytes",
+          "legendFormat": "used",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_process_nodejs_heap_size_total_bytes",
+          "legendFormat": "total",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    }
+  ]
+}
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    grafana/dashboards/validators.json)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+{
+  "uid": "aztec-validators",
+  "title": "Aztec validators",
+  "tags": ["aztec"],
+  "schemaVersion": 39,
+  "version": 1,
+  "editable": true,
+  "time": {
+    "from": "now-6h",
+    "to": "now"
+  },
+  "refresh": "30s",
+  "timezone": "utc",
+  "templating": {
+    "list": []
+  },
+  "annotations": {
+    "list": []
+  },
+  "panels": [
+    {
+      "id": 1,
+      "type": "timeseries",
+      "title": "Sequencer state",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_sequencer_state == 1",
+          "legendFormat": "{{state}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 2,
+      "type": "timeseries",
+      "title": "Slots as proposer",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (outcome, state) (increase(aztec_sequencer_slots_total[1h]))",
+          "legendFormat": "{{outcome}} {{state}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 3,
+      "type": "timeseries",
+      "title": "Block build time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_sequencer_block_build_duration_seconds_bucket[15m])))",
+          "legendFormat": "build",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 4,
+      "type": "timeseries",
+      "title": "Block publish time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_sequencer_block_publish_duration_seconds_bucket[15m])))",
+          "legendFormat": "publish",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 5,
+      "type": "timeseries",
+      "title": "Proposal to quorum (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_sequencer_proposal_quorum_seconds_bucket[15m])))",
+          "legendFormat": "quorum",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 6,
+      "type": "timeseries",
+      "title": "Slots without quorum",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "increase(aztec_sequencer_slots_without_quorum_total[1h])",
+          "legendFormat": "per hour",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 7,
+      "type": "timeseries",
+      "title": "Attestations by outcome",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 24
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (outcome) (increase(aztec_validator_attestations_total[1h]))",
+          "legendFormat": "{{outcome}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 8,
+      "type": "stat",
+      "title": "Attestation rate",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 24
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percentunit"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum(rate(aztec_validator_attestations_total{outcome=\"attested\"}[30m])) / sum(rate(aztec_validator_attestations_total{outcome!=\"skipped\"}[30m]))",
+          "legendFormat": "attested",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 9,
+      "type": "timeseries",
+      "title": "Re-execution time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 32
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_validator_reexecution_duration_seconds_bucket[15m])))",
+          "legendFormat": "re-execution",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 10,
+      "type": "timeseries",
+      "title": "Epoch proofs",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 32
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (outcome) (increase(aztec_prover_epochs_total[6h]))",
+          "legendFormat": "{{outcome}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 11,
+      "type": "timeseries",
+      "title": "Epoch proof submission (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 40
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(aztec_prover_submission_duration_seconds_bucket[1h])))",
+          "legendFormat": "submission",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    }
+  ]
+}
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    grafana/dashboards/l1.json)
+      cat <<'AZTEC_MONITORING_FILE_EOF'
+{
+  "uid": "aztec-l1",
+  "title": "Aztec L1",
+  "tags": ["aztec"],
+  "schemaVersion": 39,
+  "version": 1,
+  "editable": true,
+  "time": {
+    "from": "now-6h",
+    "to": "now"
+  },
+  "refresh": "30s",
+  "timezone": "utc",
+  "templating": {
+    "list": []
+  },
+  "annotations": {
+    "list": []
+  },
+  "panels": [
+    {
+      "id": 1,
+      "type": "timeseries",
+      "title": "L1 requests by method",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (method) (rate(aztec_l1_requests_total[5m]))",
+          "legendFormat": "{{method}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 2,
+      "type": "timeseries",
+      "title": "L1 errors by kind",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 0
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (kind) (rate(aztec_l1_request_errors_total[5m]))",
+          "legendFormat": "{{kind}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 3,
+      "type": "timeseries",
+      "title": "L1 rate limits",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum(increase(aztec_l1_request_errors_total{kind=\"rate_limited\"}[1h]))",
+          "legendFormat": "rate-limited per hour",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 4,
+      "type": "timeseries",
+      "title": "L1 request time (p90)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "s"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "histogram_quantile(0.9, sum by (le, method) (rate(aztec_l1_request_duration_seconds_bucket[5m])))",
+          "legendFormat": "{{method}}",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 5,
+      "type": "timeseries",
+      "title": "L1 gas used by proposals",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 0,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "increase(aztec_sequencer_l1_gas_used_total[1h])",
+          "legendFormat": "gas per hour",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    },
+    {
+      "id": 6,
+      "type": "timeseries",
+      "title": "L1 head",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "prometheus"
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 12,
+        "x": 12,
+        "y": 16
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "none"
+        },
+        "overrides": []
+      },
+      "options": {},
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "aztec_l1_head_block_number",
+          "legendFormat": "head",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        },
+        {
+          "refId": "B",
+          "expr": "aztec_archiver_l1_lag_blocks",
+          "legendFormat": "archiver lag",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "prometheus"
+          }
+        }
+      ]
+    }
+  ]
+}
+AZTEC_MONITORING_FILE_EOF
+      ;;
+    *) return 1 ;;
+  esac
+}
+# END MONITORING FILES
 
 # ---------------------------------------------------------------- the other commands
 

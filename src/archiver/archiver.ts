@@ -47,6 +47,21 @@ export interface ArchiverOptions {
   progress?: SyncProgressOptions;
 }
 
+/** What `Archiver.syncStatus` reports. */
+export interface ArchiverSyncStatus {
+  /** The L1 block the last complete sync reached (undefined before the first). */
+  l1BlockNumber: bigint | undefined;
+  /** The latest L2 block stored. */
+  l2BlockNumber: bigint;
+  /** The pending L2 tip on L1 the archiver is catching up to (0 before the first sync read it). */
+  l2PendingOnL1: bigint;
+  /** Blocks stored per second over the last few seconds of syncing (absent before a measure). */
+  blocksPerSecond?: number;
+  paused: boolean;
+  /** The error of the failing syncs, if they fail. */
+  error?: string;
+}
+
 /**
  * Follows the rollup on L1: blocks from `L2BlockProposed` (bodies from blobs), L1→L2 messages from the Inbox, L1
  * reorgs and L2 prunes, keeping the world state in step. One polling loop that never overlaps itself; every sync
@@ -129,10 +144,13 @@ export class Archiver {
    * How far the archiver got: the L1 block its last complete sync reached (undefined before the first), the latest
    * L2 block stored, and the error of the failing syncs, if they fail.
    */
-  syncStatus(): { l1BlockNumber: bigint | undefined; l2BlockNumber: bigint; paused: boolean; error?: string } {
+  syncStatus(): ArchiverSyncStatus {
+    const { target, blocksPerSecond } = this.progress.snapshot();
     return {
       l1BlockNumber: this.syncedL1Head,
       l2BlockNumber: this.store.getLatestBlockNumber(),
+      l2PendingOnL1: target,
+      ...(blocksPerSecond !== undefined ? { blocksPerSecond } : {}),
       paused: this.paused,
       ...(this.lastError !== undefined ? { error: this.lastError } : {}),
     };

@@ -17,6 +17,8 @@ export class SyncProgress {
   private target = 0n;
   private windowStart: number;
   private windowBlocks = 0;
+  /** Blocks per second over the last window that closed, while blocks were still coming (undefined before one). */
+  private lastRate: number | undefined;
   private readonly intervalMs: number;
   private readonly threshold: bigint;
   private readonly now: () => number;
@@ -36,6 +38,11 @@ export class SyncProgress {
     this.target = pending;
   }
 
+  /** The pending tip on L1 last seen (0 before the first sync) and the last measured rate, for the status page. */
+  snapshot(): { target: bigint; blocksPerSecond: number | undefined } {
+    return { target: this.target, blocksPerSecond: this.lastRate };
+  }
+
   /** Blocks left before `latest` reaches the target. */
   behind(latest: bigint): bigint {
     return this.target > latest ? this.target - latest : 0n;
@@ -48,8 +55,9 @@ export class SyncProgress {
     const elapsed = now - this.windowStart;
     if (elapsed < this.intervalMs) return;
     const behind = this.behind(latest);
+    const perSecond = (this.windowBlocks * 1000) / elapsed;
+    this.lastRate = perSecond;
     if (behind > this.threshold) {
-      const perSecond = (this.windowBlocks * 1000) / elapsed;
       const etaSeconds = perSecond > 0 ? Math.round(Number(behind) / perSecond) : undefined;
       this.log.info(`Syncing: L2 block ${latest} of ${this.target}`, {
         behind,

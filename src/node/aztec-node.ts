@@ -34,6 +34,7 @@ import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer } from './sequencer-factory.js';
+import { nodeStatusView } from './status/node-status.js';
 import { resolveNodeValidators } from './validator-keys.js';
 import { NODE_VERSION } from './version.js';
 
@@ -312,12 +313,19 @@ export async function startAztecNode(
       sequencer: sequencerControl,
       status: {
         report: () => readiness.report(),
-        summary: () => ({
-          'L2 block': Number(archiver.store.getLatestBlockNumber()),
-          'proven block': Number(archiver.store.getProvenBlockNumber()),
+        view: nodeStatusView({
+          facts: { version: NODE_VERSION, l1ChainId: config.l1.l1ChainId, rollup: addresses.rollup },
+          readiness,
+          archiver,
+          clock,
+          worldState,
+          epochCache,
+          constants,
+          p2p,
+          attesters: validators.map(v => v.attester),
+          protection,
+          l1ChainId: config.l1.l1ChainId,
           rollup: addresses.rollup,
-          'L1 chain id': config.l1.l1ChainId,
-          version: NODE_VERSION,
         }),
       },
       metrics,

@@ -3,16 +3,21 @@ import type { Registry } from 'prom-client';
 
 import type { NetworkConfig } from './network-config.js';
 import type { ReadinessReport } from './readiness.js';
+import { renderStatusPage } from './status/page.js';
+import { STATUS_JSON_PATH } from './status/page-script.js';
+import type { StatusView } from './status/view.js';
 
 /** What the status routes read. */
 export interface NodeStatus {
   report(): ReadinessReport;
-  summary(): Record<string, string | number>;
+  /** What the status page shows (see status/view.ts). */
+  view(): Promise<StatusView>;
 }
 
 /**
  * `GET /status`: the readiness report as JSON, 200 when every component is ready and 503 until then (what a
- * container healthcheck and a load balancer look at); `GET /metrics` (Prometheus text); `GET /` (a page for people).
+ * container healthcheck and a load balancer look at); `GET /metrics` (Prometheus text); `GET /` (the status page for
+ * people) and `GET /status-page.json` (what it shows, which it refreshes itself from).
  */
 export function nodeRoutes(status: NodeStatus, metrics: Registry): Record<string, GetRoute> {
   return {
@@ -25,22 +30,17 @@ export function nodeRoutes(status: NodeStatus, metrics: Registry): Record<string
       });
     },
     '/metrics': async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.metrics() }),
-    '/': () => {
-      const rows = Object.entries(status.summary())
-        .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(String(v))}</td></tr>`)
-        .join('');
-      const body =
-        `<!doctype html><html><head><meta charset="utf-8"><title>aztec node</title></head><body>` +
-        `<h1>aztec node</h1><table>${rows}</table>` +
-        `<p>JSON-RPC: POST / (node_*). Health: <a href="/status">/status</a>. Metrics: <a href="/metrics">/metrics</a>.</p>` +
-        `</body></html>\n`;
-      return Promise.resolve({ status: 200, contentType: 'text/html; charset=utf-8', body });
-    },
+    '/': async () => ({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: renderStatusPage(await status.view()),
+    }),
+    [STATUS_JSON_PATH]: async () => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(await status.view()) + '\n',
+    }),
   };
-}
-
-function escape(s: string): string {
-  return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** `GET /network-config`: the L1 chain id, contract addresses and bootstrap ENRs a node can start from. */

@@ -74,6 +74,16 @@ export class SlashingProtection {
     });
   }
 
+  /** What `signer` signed from `fromSlot` to `toSlot` (both included), by kind, in slot order (the status page). */
+  signedBetween(signer: Address, fromSlot: bigint, toSlot: bigint): { kind: SigningKind; slot: bigint; digest: Hex }[] {
+    const who = signer.toLowerCase();
+    return (['block', 'attestation'] as const).flatMap(kind =>
+      [...this.map.entries({ start: [kind, who, slotKey(fromSlot)], end: [kind, who, slotKey(toSlot + 1n)] })].map(
+        ({ key, value }) => ({ kind, slot: BigInt(key[2]), digest: value }),
+      ),
+    );
+  }
+
   /** The whole history as an interchange document. */
   exportInterchange(): SlashingProtectionInterchange {
     const byKey = new Map<string, SlashingProtectionInterchange['data'][number]>();

@@ -91,7 +91,12 @@ describe('docker/Dockerfile', () => {
 });
 
 describe('the shell scripts', () => {
-  const scripts = ['spartan/aztec-spartan.sh', 'spartan/install.sh', 'spartan/build-install.sh'];
+  const scripts = [
+    'spartan/aztec-spartan.sh',
+    'spartan/install.sh',
+    'spartan/build-install.sh',
+    'spartan/build-monitoring.sh',
+  ];
 
   it('parse (bash -n) and pass shellcheck', () => {
     for (const s of scripts) {

@@ -203,7 +203,10 @@ beforeAll(async () => {
       },
       p2p,
     },
-    status: { report: () => ({ ready: true, components: {} }), summary: () => ({}) },
+    status: {
+      report: () => ({ ready: true, components: {} }),
+      view: () => Promise.reject(new Error('no status page here')),
+    },
   });
   const admin = adminNamespaces({ archiver, sequencer: undefined });
   namespaces = [...api.map(ns => ({ ns, admin: false })), ...admin.map(ns => ({ ns, admin: true }))];
