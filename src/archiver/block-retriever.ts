@@ -101,6 +101,7 @@ export async function retrieveBlock(
       l1TxHash: log.l1TxHash,
       l1Timestamp: l1Block.timestamp,
       attestations: call.attestations,
+      signatures: call.signatures,
     },
   };
 }

@@ -59,6 +59,19 @@ describe('ArchiverStore', () => {
     expect(store.getTxLocation(asFr(7))).toBeUndefined();
   });
 
+  it('keeps the committee signatures a block carried on L1, and reads a block stored without them as before', () => {
+    const signed = published(rng, 1);
+    const signatures = [
+      { v: 27, r: `0x${'01'.repeat(32)}`, s: `0x${'02'.repeat(32)}` },
+      { v: 28, r: `0x${'03'.repeat(32)}`, s: `0x${'04'.repeat(32)}` },
+    ] as const;
+    signed.l1 = { ...signed.l1, attestations: 2, signatures };
+    store.addBlock(signed);
+    store.addBlock(published(rng, 2));
+    expect(store.getPublishedBlock(1n)!.l1.signatures).toEqual(signatures);
+    expect(store.getPublishedBlock(2n)!.l1).not.toHaveProperty('signatures');
+  });
+
   it('unwinds blocks and their tx index, clamping proven and finalized', () => {
     for (const n of [1, 2, 3]) store.addBlock(published(rng, n));
     store.setProvenBlockNumber(3n);

@@ -7,7 +7,14 @@ import { HEADER_LENGTH, type BlockHeader } from '../types/header.js';
 import { decodeHeader } from '../types/header-codec.js';
 import { decodeL2Block, encodeL2Block, type L2Block } from '../types/l2-block.js';
 import type { L2TipId, L2Tips } from '../types/tips.js';
-import type { L1PublishInfo, L1SyncPoint, L1ToL2MessageRecord, PublishedL2Block, TxLocation } from './types.js';
+import type {
+  L1PublishInfo,
+  L1Signature,
+  L1SyncPoint,
+  L1ToL2MessageRecord,
+  PublishedL2Block,
+  TxLocation,
+} from './types.js';
 import { L1_TO_L2_MSGS_PER_BLOCK } from '../world-state/types.js';
 
 interface BlockRecord {
@@ -18,6 +25,8 @@ interface BlockRecord {
   l1TxHash: Hex;
   l1Timestamp: bigint;
   attestations: number;
+  /** Added later: absent in records written before (read as no signatures known). */
+  signatures?: L1Signature[];
 }
 
 interface MessageRecord {
@@ -65,6 +74,7 @@ export class ArchiverStore {
         l1TxHash: l1.l1TxHash,
         l1Timestamp: l1.l1Timestamp,
         attestations: l1.attestations,
+        ...(l1.signatures ? { signatures: l1.signatures.map(sig => ({ v: sig.v, r: sig.r, s: sig.s })) } : {}),
       });
       block.body.forEach((effect, index) => this.txs.set(frToHex(effect.txHash), { blockNumber: n, index }));
     });
@@ -266,6 +276,7 @@ function toL1Info(record: BlockRecord): L1PublishInfo {
     l1TxHash: record.l1TxHash,
     l1Timestamp: BigInt(record.l1Timestamp),
     attestations: record.attestations,
+    ...(record.signatures ? { signatures: record.signatures } : {}),
   };
 }
 

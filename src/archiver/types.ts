@@ -13,6 +13,18 @@ export interface L1PublishInfo {
   l1Timestamp: bigint;
   /** Number of committee signatures the proposal carried. */
   attestations: number;
+  /**
+   * The committee signatures over the proposal digest, as the propose call carried them (committee order): who
+   * attested the block on L1 (the sentinel recovers the signers). Absent for blocks stored before they were kept.
+   */
+  signatures?: readonly L1Signature[];
+}
+
+/** A secp256k1 signature as the Rollup takes it. */
+export interface L1Signature {
+  v: number;
+  r: Hex;
+  s: Hex;
 }
 
 /** A block with its L1 provenance and header hash. */

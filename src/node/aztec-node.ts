@@ -34,6 +34,7 @@ import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer } from './sequencer-factory.js';
+import { startSentinel } from './sentinel-factory.js';
 import { nodeStatusView } from './status/node-status.js';
 import { resolveNodeValidators } from './validator-keys.js';
 import { NODE_VERSION } from './version.js';
@@ -274,6 +275,23 @@ export async function startAztecNode(
       prover.start();
     }
 
+    // Every validator's duties, from the archiver's L1 blocks and (with P2P) the validator client's gossip pools.
+    const sentinel = config.sentinel.enabled
+      ? startSentinel({
+          config,
+          life,
+          store,
+          archiver,
+          epochCache,
+          constants,
+          rollup: addresses.rollup,
+          clock,
+          validatorClient,
+          validators,
+          metrics,
+        })
+      : undefined;
+
     registerNodeMetrics(metrics, {
       archiver: () => ({ ...archiver.syncStatus(), provenBlockNumber: archiver.store.getProvenBlockNumber() }),
       l1Head: () => clock.latestBlock()?.number,
@@ -309,6 +327,7 @@ export async function startAztecNode(
             };
           },
           p2p,
+          ...(sentinel ? { validatorStats: sentinel } : {}),
         },
       sequencer: sequencerControl,
       status: {

@@ -39,6 +39,13 @@ export class AttestationPool {
     return this.slots.get(slot)?.get(digest.toLowerCase() as Hex) ?? new Map<Address, Attestation>();
   }
 
+  /** Every attester with an attestation at `slot`, over any digest (lowercase): who did their duty on gossip. */
+  attestersAt(slot: bigint): Address[] {
+    const who = new Set<Address>();
+    for (const byDigest of this.slots.get(slot)?.values() ?? []) for (const a of byDigest.keys()) who.add(a);
+    return [...who];
+  }
+
   /** Number of attestations held (all slots). */
   size(): number {
     let n = 0;

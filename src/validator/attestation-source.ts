@@ -80,6 +80,7 @@ export class P2PAttestationSource implements AttestationSource {
       txHashes: built.included.map(tx => txHash(tx)),
       signature,
     };
+    this.client.proposals.add(slot, proposer.address, digest);
     const gossipedAt = performance.now();
     const peers = await p2p.publish('block_proposal', encodeBlockProposal(proposal)).catch((err: unknown) => {
       this.log.warn('Could not gossip the block proposal', { slot, err });

@@ -10,6 +10,7 @@ import type { P2PService } from '../p2p/service.js';
 import type { TopicValidator, ValidationOutcome } from '../p2p/gossip.js';
 import { decodeHeader, frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
 import { AttestationPool } from './attestation-pool.js';
+import { SeenProposals } from './seen-proposals.js';
 import type { ValidatorConfig } from './config.js';
 import { ValidatorError } from './errors.js';
 import {
@@ -80,6 +81,8 @@ const reject = (code: 'INVALID_ENCODING' | 'INVALID_MESSAGE', reason: string): R
 export class ValidatorClient {
   /** Valid attestations seen (and made), per slot and digest. */
   readonly pool = new AttestationPool();
+  /** Valid proposals seen (and gossiped), per slot and signer: what the sentinel reads besides the pool. */
+  readonly proposals = new SeenProposals();
   private running = false;
   private readonly log: Logger;
   private controller = new AbortController();
@@ -182,6 +185,7 @@ export class ValidatorClient {
     if (proposer !== undefined && proposer.toLowerCase() !== signer.toLowerCase()) {
       return { slot, outcome: reject('INVALID_MESSAGE', `signed by ${signer}, not the slot's proposer ${proposer}`) };
     }
+    this.proposals.add(slot, signer, digest);
     return { proposal, header, digest };
   }
 

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createRpcClient, isStaleConnection } from './client.js';
+import { rpcNamespace } from './schema.js';
+import { JsonRpcServer } from './server.js';
 import { getFreePort } from '../net/free-port.js';
 
 const schema = { echo: { params: z.tuple([z.number()]), result: z.number() } };
@@ -56,5 +58,24 @@ describe('createRpcClient over a connection the server resets', () => {
     expect(err).toBeInstanceOf(TypeError);
     expect(isStaleConnection(err)).toBe(false);
     expect((err as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('createRpcClient with optional params', () => {
+  it('leaves trailing undefined params out, so the server sees them absent rather than null', async () => {
+    const optional = { add: { params: z.tuple([z.number(), z.number().optional()]), result: z.number() } };
+    const rpc = new JsonRpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      namespaces: [rpcNamespace('test', optional, { add: (a, b) => a + (b ?? 100) })],
+    });
+    const port = await rpc.start();
+    try {
+      const client = createRpcClient(`http://127.0.0.1:${port}`, 'test', optional);
+      expect(await client.add(1, undefined)).toBe(101);
+      expect(await client.add(1, 2)).toBe(3);
+    } finally {
+      await rpc.stop();
+    }
   });
 });

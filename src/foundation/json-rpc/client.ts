@@ -19,6 +19,10 @@ export function createRpcClient<S extends RpcSchema>(
     const method = schema[name];
     if (!method) throw new Error(`${namespace}_${name} is not in the schema`);
     const id = nextId++;
+    // Optional params left out at the end: JSON would write them as null, which an optional param refuses.
+    let given = params.length;
+    while (given > 0 && params[given - 1] === undefined) given--;
+    if (given < params.length) params = params.slice(0, given);
     const post = () =>
       doFetch(url, {
         method: 'POST',

@@ -6,7 +6,10 @@ import { RollupAbi } from '../generated/index.js';
 export interface ProposeCall {
   header: Hex;
   archive: Hex;
+  /** Number of committee signatures. */
   attestations: number;
+  /** The committee signatures themselves, in the order the call carried them (committee order). */
+  signatures: { v: number; r: Hex; s: Hex }[];
   blobInput: Hex;
 }
 
@@ -21,7 +24,8 @@ function tryDecode(data: Hex): ProposeCall | undefined {
     const { functionName, args } = decodeFunctionData({ abi: PROPOSE_ABI, data });
     if (functionName !== 'propose') return undefined;
     const [header, archive, attestations, blobInput] = args;
-    return { header, archive, attestations: attestations.length, blobInput };
+    const signatures = attestations.map(a => ({ v: a.v, r: a.r, s: a.s }));
+    return { header, archive, attestations: attestations.length, signatures, blobInput };
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { L1ContractAddresses } from '../../l1/addresses.js';
+import type { SentinelStats } from '../../sentinel/stats.js';
 import type { Fr } from '../../types/fr.js';
 import type { GasFees } from '../../types/header.js';
 import type { L2Block } from '../../types/l2-block.js';
@@ -53,4 +54,6 @@ export interface NodeApiDeps {
   isReady(): boolean;
   /** The current slot, its epoch and its proposer (attester address; null with an empty committee). */
   slotInfo(): Promise<{ slot: bigint; epoch: bigint; proposer: string | undefined }>;
+  /** The sentinel's validator stats; absent when it is off (`SENTINEL_ENABLED=false`). */
+  validatorStats?: Pick<SentinelStats, 'validatorsStats' | 'validatorStats'> | undefined;
 }

@@ -91,11 +91,27 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
     getL1ContractAddresses: () => toWireAddresses(d.facts.l1ContractAddresses),
     getCurrentBaseFees: () => gasFeesToJSON(d.baseFees()),
     getEncodedEnr: () => d.facts.enr ?? null,
+    getValidatorsStats: () => sentinel(d).validatorsStats(),
+    getValidatorStats: (address, fromSlot, toSlot) => {
+      if (fromSlot !== undefined && toSlot !== undefined && fromSlot > toSlot) {
+        throw new RpcError(RpcErrorCode.INVALID_PARAMS, `fromSlot ${fromSlot} is after toSlot ${toSlot}`);
+      }
+      return sentinel(d).validatorStats(address, fromSlot, toSlot) ?? null;
+    },
     getSlotInfo: async () => {
       const s = await d.slotInfo();
       return { slot: Number(s.slot), epoch: Number(s.epoch), proposer: s.proposer ?? null };
     },
   };
+}
+
+/** The sentinel's stats, or the error saying it is off and how to turn it on. */
+function sentinel(d: NodeApiDeps): NonNullable<NodeApiDeps['validatorStats']> {
+  if (d.validatorStats) return d.validatorStats;
+  throw new RpcError(
+    RpcErrorCode.UNAVAILABLE,
+    'The sentinel is off on this node: start it with --sentinel.enabled (SENTINEL_ENABLED=true) to record validator stats',
+  );
 }
 
 function receipt(d: NodeApiDeps, hash: Fr): z.input<(typeof nodeApiSchema)['getTxReceipt']['result']> {

@@ -26,6 +26,7 @@ import {
   testGlobals,
   type TestWorld,
 } from '../../protocol/testing/index.js';
+import { SentinelStats, SentinelStore } from '../../sentinel/index.js';
 import { TxPool } from '../../tx-pool/index.js';
 import { l2BlockToJSON } from '../../types/block-json.js';
 import { feeJuiceBalanceSlot } from '../../types/fee-juice.js';
@@ -88,6 +89,10 @@ let epochCache: EpochCache;
 let baseFees: RollupBaseFees;
 let p2p: P2PService;
 let peer: TestNode;
+let validatorStats: SentinelStats;
+/** Validators of the sentinel's recorded slots (dev accounts' addresses, checksummed). */
+const VALIDATOR_A: Hex = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const VALIDATOR_B: Hex = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const blocks: L2Block[] = [];
 let mined: Tx;
 let pending: Tx;
@@ -182,6 +187,26 @@ beforeAll(async () => {
   await waitFor('the peer to connect', () => p2p.isConnected(peer.p2p.peerId));
   const enr = p2p.getEnr();
   if (!enr) throw new Error('the P2P service has no ENR with discovery on');
+  // The sentinel's store on the node's LMDB, with three settled slots recorded: A proposes slot 5 (mined, B attests on
+  // gossip and L1), B proposes slot 6 (missed), A attests slot 7's proposal (B's again, proposed on gossip only).
+  const sentinelStore = new SentinelStore(world.store, 64);
+  const [a, b] = [VALIDATOR_A.toLowerCase() as Hex, VALIDATOR_B.toLowerCase() as Hex];
+  sentinelStore.recordSlot(
+    5n,
+    new Map([
+      [a, { status: 'block-mined' }],
+      [b, { status: 'attestation-sent', gossip: true, l1: true }],
+    ]),
+  );
+  sentinelStore.recordSlot(6n, new Map([[b, { status: 'block-missed' }]]));
+  sentinelStore.recordSlot(
+    7n,
+    new Map([
+      [b, { status: 'block-proposed' }],
+      [a, { status: 'attestation-missed' }],
+    ]),
+  );
+  validatorStats = new SentinelStats(sentinelStore, constants);
   const api = apiNamespaces({
     archiver,
     node: {
@@ -202,6 +227,7 @@ beforeAll(async () => {
         return { slot, epoch: epochOfSlot(slot, constants), proposer: await epochCache.getProposerAttester(slot) };
       },
       p2p,
+      validatorStats,
     },
     status: {
       report: () => ({ ready: true, components: {} }),
@@ -489,6 +515,53 @@ const nodeCases: Record<string, MethodCase> = {
     },
     badParams: noParams,
   },
+};
+
+nodeCases['getValidatorsStats'] = {
+  answer: async call => {
+    const stats = (await ok(call, [])) as { stats: Record<string, { history: unknown[] }>; toSlot: string };
+    expect(stats).toEqual(asJson(validatorStats.validatorsStats()));
+    // Checksummed addresses, slots as decimal strings.
+    expect(Object.keys(stats.stats)).toEqual([VALIDATOR_B, VALIDATOR_A].sort());
+    expect(stats).toMatchObject({
+      lastProcessedSlot: '7',
+      initialSlot: '5',
+      fromSlot: '5',
+      toSlot: '7',
+      slotWindow: 64,
+    });
+    expect(stats.stats[VALIDATOR_B]).toMatchObject({
+      missedProposals: { currentStreak: 0, rate: 0.5, count: 1, total: 2 },
+      proposals: { mined: 0, proposed: 1 },
+      attestations: { sent: 1, seenOnGossip: 1, includedOnL1: 1 },
+      history: [
+        { slot: '5', status: 'attestation-sent' },
+        { slot: '6', status: 'block-missed' },
+        { slot: '7', status: 'block-proposed' },
+      ],
+    });
+  },
+  badParams: noParams,
+};
+nodeCases['getValidatorStats'] = {
+  answer: async call => {
+    expect(await ok(call, [VALIDATOR_A])).toEqual(asJson(validatorStats.validatorStats(VALIDATOR_A)));
+    // Any case of the address, slots as numbers or decimal strings; the window narrows what is counted.
+    const narrowed = (await ok(call, [VALIDATOR_A.toLowerCase(), '6', 7])) as {
+      validator: { address: string; history: unknown[]; missedAttestations: unknown };
+      fromSlot: string;
+      toSlot: string;
+    };
+    expect(narrowed).toMatchObject({ fromSlot: '6', toSlot: '7' });
+    expect(narrowed.validator.address).toBe(VALIDATOR_A);
+    expect(narrowed.validator.history).toEqual([{ slot: '7', status: 'attestation-missed' }]);
+    expect(narrowed.validator.missedAttestations).toEqual({ currentStreak: 1, rate: 1, count: 1, total: 1 });
+    expect(await ok(call, ['0x00000000000000000000000000000000000000ff'])).toBeNull();
+    const backwards = await fails(call, [VALIDATOR_A, 7, 5]);
+    expect(backwards.code).toBe(RpcErrorCode.INVALID_PARAMS);
+    expect(backwards.message).toMatch(/fromSlot 7 is after toSlot 5/);
+  },
+  badParams: { params: ['0x1234'], expected: /expected an L1 address: 0x \+ 40 hex digits/ },
 };
 
 const p2pCases: Record<string, MethodCase> = {

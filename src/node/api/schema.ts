@@ -5,6 +5,7 @@ import { GasFeesSchema, BlockHeaderSchema } from '../../types/header-json.js';
 import { L2BlockSchema } from '../../types/block-json.js';
 import { L2TipsSchema } from '../../types/tips.js';
 import { TxSchema } from '../../types/tx-json.js';
+import { SingleValidatorStatsSchema, SlotParam, ValidatorsStatsSchema } from '../../sentinel/schema.js';
 import { WireL1ContractAddressesSchema } from './wire-addresses.js';
 
 /** Largest block number accepted in a request (the archive tree holds 2^29 leaves). */
@@ -134,6 +135,13 @@ export const nodeApiSchema = {
   getSlotInfo: { params: z.tuple([]), result: SlotInfoSchema },
   /** This node's ENR (`enr:…`) when P2P is enabled, else null. */
   getEncodedEnr: { params: z.tuple([]), result: z.string().startsWith('enr:').nullable() },
+  /** Every validator's duties over the sentinel's window (docs/sentinel.md); UNAVAILABLE with SENTINEL_ENABLED=false. */
+  getValidatorsStats: { params: z.tuple([]), result: ValidatorsStatsSchema },
+  /** One validator's duties over `[fromSlot, toSlot]` (default: the whole window), per epoch too; null if none. */
+  getValidatorStats: {
+    params: z.tuple([L1AddressSchema, SlotParam.optional(), SlotParam.optional()]),
+    result: SingleValidatorStatsSchema.nullable(),
+  },
 } as const;
 
 /** The `nodeAdmin_` namespace, on the admin port only. */
