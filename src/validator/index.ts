@@ -7,3 +7,5 @@ export * from './messages.js';
 export * from './reexecute.js';
 export * from './slashing-protection.js';
 export * from './validator-client.js';
+export * from './doppelganger.js';
+export * from './l1-signature-watch.js';

@@ -16,7 +16,13 @@ const propose = encodeFunctionData({
 
 describe('findProposeCall', () => {
   it('decodes a direct call to the rollup', () => {
-    expect(findProposeCall(propose, archive)).toEqual({ header, archive, attestations: 1, blobInput });
+    expect(findProposeCall(propose, archive)).toEqual({
+      header,
+      archive,
+      attestations: 1,
+      signatures: attestations,
+      blobInput,
+    });
     expect(propose.slice(2, 10)).toBe(PROPOSE_SELECTOR);
   });
 
@@ -32,7 +38,13 @@ describe('findProposeCall', () => {
       ],
     );
     const multicall: Hex = `0x82ad56cb${calls.slice(2)}`;
-    expect(findProposeCall(multicall, archive)).toEqual({ header, archive, attestations: 1, blobInput });
+    expect(findProposeCall(multicall, archive)).toEqual({
+      header,
+      archive,
+      attestations: 1,
+      signatures: attestations,
+      blobInput,
+    });
   });
 
   it('accepts only the call whose archive is the event archive', () => {

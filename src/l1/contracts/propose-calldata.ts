@@ -7,6 +7,8 @@ export interface ProposeCall {
   header: Hex;
   archive: Hex;
   attestations: number;
+  /** The committee signatures carried, in committee order (who signed: recover them over the proposal digest). */
+  signatures: readonly { v: number; r: Hex; s: Hex }[];
   blobInput: Hex;
 }
 
@@ -21,7 +23,8 @@ function tryDecode(data: Hex): ProposeCall | undefined {
     const { functionName, args } = decodeFunctionData({ abi: PROPOSE_ABI, data });
     if (functionName !== 'propose') return undefined;
     const [header, archive, attestations, blobInput] = args;
-    return { header, archive, attestations: attestations.length, blobInput };
+    const signatures = attestations.map(a => ({ v: a.v, r: a.r, s: a.s }));
+    return { header, archive, attestations: attestations.length, signatures, blobInput };
   } catch {
     return undefined;
   }
