@@ -1,18 +1,28 @@
 import type { Address, Hex } from 'viem';
 
-import type { ArchiverListener, PublishedL2Block } from '../archiver/types.js';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asSlot, type Slot } from '../foundation/types/branded.js';
 import { findProposeCall } from '../l1/contracts/index.js';
 import { proposalDigest, recoverAttester } from '../protocol/proposal-digest.js';
-import { frToHex } from '../types/fr.js';
+import { frToHex, type Fr } from '../types/fr.js';
+import type { BlockHeader } from '../types/header.js';
 import type { SeenSignature } from './doppelganger.js';
+
+/** What the watch reads of a block the archiver added (its `PublishedL2Block`). */
+export interface SyncedBlock {
+  block: { header: BlockHeader; archive: { root: Fr } };
+  headerHash: Fr;
+  l1: { l1TxHash: Hex };
+}
+
+/** The archiver's events, as far as the watch reads them (`blocks-added`). */
+export type SyncEvent = { type: string; blocks?: readonly SyncedBlock[] };
 
 /** What `L1SignatureWatch` works with. */
 export interface L1SignatureWatchDeps {
   /** New blocks as the archiver syncs them. */
-  archiver: { subscribe(listener: ArchiverListener): () => void };
+  archiver: { subscribe(listener: (event: SyncEvent) => void): () => void };
   /** The calldata of an L1 transaction (the block's `propose` call carries the committee's signatures). */
   txInput(hash: Hex): Promise<Hex>;
   /** The slot's proposer: L1 accepted the block from it, over the same digest. */
@@ -44,7 +54,7 @@ export class L1SignatureWatch {
     if (this.unsubscribe) return;
     this.unsubscribe = this.deps.archiver.subscribe(event => {
       if (event.type !== 'blocks-added') return;
-      for (const block of event.blocks) this.enqueue(block);
+      for (const block of event.blocks ?? []) this.enqueue(block);
     });
   }
 
@@ -59,7 +69,7 @@ export class L1SignatureWatch {
     return this.queue;
   }
 
-  private enqueue(block: PublishedL2Block): void {
+  private enqueue(block: SyncedBlock): void {
     const from = this.deps.fromSlot();
     const slot = block.block.header.globalVariables.slotNumber;
     if (from === undefined || slot < from) return;
@@ -74,7 +84,7 @@ export class L1SignatureWatch {
       );
   }
 
-  private async check(block: PublishedL2Block): Promise<void> {
+  private async check(block: SyncedBlock): Promise<void> {
     const { deps } = this;
     const archive = frToHex(block.block.archive.root);
     const call = findProposeCall(await deps.txInput(block.l1.l1TxHash), archive);
