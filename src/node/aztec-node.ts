@@ -181,6 +181,8 @@ export async function startAztecNode(
     // Every signature of a validator key, with or without P2P, is recorded here first.
     const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
     // Doppelganger protection (VALIDATOR_DOPPELGANGER_EPOCHS): the watch starts now; the signers wait for its end.
+    // `record` answers "did one of our nodes sign this": the local history here; with HA signing it must be the HA
+    // database's lookup (same `get(kind, signer, slot)`), so that the nodes of one HA set are not doppelgangers.
     const doppelganger = new DoppelgangerProtection(
       { epochs: validators.length > 0 ? config.validator.doppelgangerEpochs : 0 },
       { attesters: validators.map(v => v.attester), constants, clock, record: protection, metrics },
