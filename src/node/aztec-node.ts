@@ -19,6 +19,8 @@ import { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
 import { L2BlockFollower, TxPool } from '../tx-pool/index.js';
+import { DoppelgangerProtection } from '../validator/doppelganger.js';
+import { L1SignatureWatch } from '../validator/l1-signature-watch.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from '../validator/slashing-protection.js';
 import { validatorMetrics } from '../validator/metrics.js';
 import { ValidatorClient } from '../validator/validator-client.js';
@@ -178,6 +180,36 @@ export async function startAztecNode(
       );
       await follower.start();
     }
+    // Every signature of a validator key, with or without P2P, is recorded here first.
+    const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
+    // Doppelganger protection (VALIDATOR_DOPPELGANGER_EPOCHS): the watch starts now; the signers wait for its end.
+    // `record` answers "did one of our nodes sign this": the local history here; with HA signing it must be the HA
+    // database's lookup (same `get(kind, signer, slot)`), so that the nodes of one HA set are not doppelgangers.
+    const doppelganger = new DoppelgangerProtection(
+      { epochs: validators.length > 0 ? config.validator.doppelgangerEpochs : 0 },
+      { attesters: validators.map(v => v.attester), constants, clock, record: protection, metrics },
+    );
+    doppelganger.start();
+    if (doppelganger.enabled) {
+      // Subscribed before the archiver starts, so every block it adds from now on is read.
+      life
+        .add(
+          'doppelganger L1 watch',
+          new L1SignatureWatch({
+            archiver,
+            txInput: async hash => (await l1.publicClient.getTransaction({ hash })).input,
+            epochCache,
+            l1ChainId: config.l1.l1ChainId,
+            rollup: addresses.rollup,
+            fromSlot: () => doppelganger.watchStartSlot,
+            onSignature: seen => doppelganger.observe(seen),
+          }),
+          w => w.stop(),
+        )
+        .start();
+    }
+    const signers = validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection, undefined, doppelganger));
+
     life.add('archiver', archiver, a => a.stop());
     await archiver.start();
 
@@ -211,8 +243,6 @@ export async function startAztecNode(
       });
     }
 
-    // Every signature of a validator key, with or without P2P, is recorded here first.
-    const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
     // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
     let validatorClient: ValidatorClient | undefined;
     if (p2p && txPool && worldState) {
@@ -232,8 +262,9 @@ export async function startAztecNode(
             baseFees: ts => baseFees.at(ts),
             rollup: addresses.rollup,
             rollupVersion: constants.version,
-            signers: validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection)),
+            signers,
             metrics: validatorMetrics(metrics),
+            onSignature: seen => doppelganger.observe(seen),
           },
           config.validator,
         ),
@@ -256,7 +287,8 @@ export async function startAztecNode(
         epochCache,
         baseFees,
         validatorClient,
-        protection,
+        signers,
+        gate: doppelganger,
         metrics,
         validators,
       });
@@ -330,6 +362,7 @@ export async function startAztecNode(
           ...(sentinel ? { validatorStats: sentinel } : {}),
         },
       sequencer: sequencerControl,
+      validators: validators.length > 0 ? doppelganger : undefined,
       status: {
         report: () => readiness.report(),
         view: nodeStatusView({

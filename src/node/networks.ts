@@ -34,6 +34,9 @@ export const LOCAL_NETWORK: NetworkPreset = {
     // A development network: validators join without waiting, and exits are quick.
     AZTEC_HANDLER_MINT_INTERVAL_SECONDS: '0',
     AZTEC_EXIT_DELAY_SECONDS: '60',
+    // No doppelganger watch: the network's chain is new at every start (no other node can have signed on it before),
+    // its validators run in this one node, and a watch would cost its first block in slot 0 a whole epoch or more.
+    VALIDATOR_DOPPELGANGER_EPOCHS: '0',
     // Where `aztec start --local-network` deploys on its fresh L1 (deterministic: src/l1/local-addresses.ts).
     ...addressPresetValues(localNetworkAddresses()),
   },

@@ -1,4 +1,4 @@
-import type { Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 
 import type { ArchiverStore } from '../archiver/store.js';
 import { NodeError } from '../foundation/errors/index.js';
@@ -21,7 +21,7 @@ import { makeTimetable } from '../sequencer/timetable.js';
 import type { TxPool } from '../tx-pool/index.js';
 import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
-import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
+import type { ProtectedSigner, SigningGate } from '../validator/slashing-protection.js';
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BaseFeeSource } from '../protocol/fees/index.js';
@@ -42,8 +42,10 @@ export interface SequencerFactoryDeps {
   baseFees: BaseFeeSource;
   /** With P2P: attestations come from the committee over gossip; without, only this node's own. */
   validatorClient: ValidatorClient | undefined;
-  /** The node's slashing protection history; the attestations signed without P2P go through it too. */
-  protection: SlashingProtection;
+  /** The node's attester keys (behind slashing and doppelganger protection); without P2P they attest locally. */
+  signers: readonly ProtectedSigner[];
+  /** Doppelganger protection: a proposer it holds back skips its slot before building. */
+  gate?: SigningGate;
   /** The node's validators, their keys resolved (`resolveNodeValidators`). */
   validators: readonly NodeValidator[];
   /** The node's metrics registry (proposal → quorum latency, slots given up without a quorum). */
@@ -97,7 +99,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
     publishers: v.publisherPrivateKeys.map(publisherOf),
   }));
   const funds = new PublisherFunds(l1.publicClient, config.sequencer.publisherMinBalance, { metrics: d.metrics });
-  const signers = d.validators.map(v => new ProtectedSigner(v.attesterPrivateKey, d.protection));
+  const signers = d.signers;
   const build: BuildBlockFn = args =>
     buildBlock({
       fork: args.fork,
@@ -139,6 +141,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       pickPublisher: funds.pick,
       baseFees: ts => d.baseFees.at(ts),
       metrics: sequencerMetrics(d.metrics),
+      ...(d.gate ? { signingRefusal: (attester: Address) => d.gate?.refusal(attester) } : {}),
     },
   );
   return { sequencer, publishers: [...publishers.values()] };

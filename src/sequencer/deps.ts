@@ -98,4 +98,9 @@ export interface SequencerDeps {
   baseFees(timestamp: bigint): Promise<GasFees> | GasFees;
   /** Slot outcomes, build and publish time, L1 gas (`aztec_sequencer_*`); none: not measured. */
   metrics?: SequencerMetrics;
+  /**
+   * Why the proposer's key may not sign now (doppelganger protection), undefined when it may: the slot is then
+   * skipped before any block is built.
+   */
+  signingRefusal?: (attester: Address) => string | undefined;
 }

@@ -203,6 +203,24 @@ describe('Sequencer', () => {
       expect(seq.outcomes).toEqual([]);
     });
 
+    it('when its proposer is held by doppelganger protection: before picking a publisher or building', async () => {
+      const asked: string[] = [];
+      const reason = `doppelganger protection: watching for other signers of attester ${FAKE_ATTESTER} until slot 9`;
+      const { world, seq } = setup({}, { signingRefusal: a => (asked.push(a), reason) });
+      await seq.work();
+      expect(asked).toEqual([FAKE_ATTESTER]);
+      expect(world.traced()).toEqual([
+        'getTips@SYNCHRONIZING',
+        'canPruneAtTime@SYNCHRONIZING',
+        'getProposerAttester@PROPOSER_CHECK',
+      ]);
+      expect(seq.outcomes).toEqual(skipped('PROPOSER_CHECK', reason));
+      // Once the gate lets it sign, the same slot setup publishes.
+      const open = setup({}, { signingRefusal: () => undefined });
+      await open.seq.work();
+      expect(open.seq.outcomes).toEqual([{ slot: SLOT, published: true }]);
+    });
+
     it('proposes when the committee is empty (anyone may) and when the proposer differs only in case', async () => {
       for (const proposer of [undefined, getAddress(FAKE_ATTESTER).toUpperCase().replace('0X', '0x') as Hex]) {
         const { world, seq } = setup();

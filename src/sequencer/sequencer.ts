@@ -141,6 +141,8 @@ export class Sequencer {
       if (!validator) return;
       this.lastSlot = slot;
       this.setState('PROPOSER_CHECK', slot);
+      const held = deps.signingRefusal?.(validator.attester);
+      if (held !== undefined) return this.skip(slot, held);
       const publisher = await (deps.pickPublisher ?? (ps => Promise.resolve(ps[0])))(validator.publishers);
       if (!publisher) {
         return this.skip(slot, `no publisher of attester ${validator.attester} has enough ETH to publish`);

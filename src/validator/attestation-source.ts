@@ -49,6 +49,8 @@ export class P2PAttestationSource implements AttestationSource {
     if (committee.length === 0) return { attestations: [] };
     const proposer = this.client.signerFor(args.proposer);
     if (!proposer) return { reason: `no key of the proposer ${args.proposer} to sign the proposal with` };
+    const held = proposer.refusal();
+    if (held !== undefined) return { reason: held };
     const { header, archive } = built.block;
     const slot = header.globalVariables.slotNumber;
     const hash = headerHash(header);
@@ -61,6 +63,8 @@ export class P2PAttestationSource implements AttestationSource {
       // Every attester of ours in the committee attests our own block (gossip does not bring our proposal back).
       for (const signer of this.client.signers) {
         if (!committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) continue;
+        // A key held back by doppelganger protection does not attest; the others still may.
+        if (signer.refusal() !== undefined) continue;
         const own = await signer.sign('attestation', slot, digest);
         pool.add(slot, digest, signer.address, own);
         const attestation = { slot, headerHash: hash, archive: archive.root, signature: own };

@@ -39,6 +39,22 @@ export const validatorConfigMappings = defineConfigMappings({
     default: 200,
     description: 'If not enough attestations have arrived, sleep for this long and check again.',
   },
+  doppelgangerEpochs: {
+    env: 'VALIDATOR_DOPPELGANGER_EPOCHS',
+    flag: '--validator.doppelgangerEpochs',
+    parse: p.integer({
+      min: 0,
+      max: 64,
+      expected: 'a whole number of epochs from 0 (off) to 64',
+      placeholder: '<epochs>',
+    }),
+    default: 0,
+    defaultText: '0 (off); 2 with the public network presets (networks/*.json), 0 on the local network',
+    description:
+      'Doppelganger protection: at start, watch gossip and L1 for this many whole epochs for signatures by our ' +
+      'attesters that this node (or its HA database) did not make, and sign nothing until then; an attester seen ' +
+      'signing elsewhere is never signed with by this process. 0 turns it off.',
+  },
 });
 
 /** Typed validator settings. */

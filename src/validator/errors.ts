@@ -7,7 +7,9 @@ export type ValidatorErrorCode =
   /** An interchange file is malformed, for another chain, or of an unsupported version. */
   | 'BAD_INTERCHANGE'
   /** An interchange file conflicts with the stored history (or with itself). */
-  | 'INTERCHANGE_CONFLICT';
+  | 'INTERCHANGE_CONFLICT'
+  /** Doppelganger protection holds the attester: still watching, or another signer of its key was seen. */
+  | 'DOPPELGANGER';
 
 /** A refusal of the validator client (slashing protection, interchange import). */
 export class ValidatorError extends NodeError {

@@ -129,8 +129,28 @@ describe('LocalAttestations', () => {
     expect(signers).toEqual([b, a]);
     for (const x of [a, b]) expect(protection.get('attestation', x, 4n)).toBe(digestOf(built));
     expect(protection.get('attestation', c, 4n)).toBeUndefined();
-    expect(await local.collect({ built, committee, quorum: 3 })).toEqual({
-      reason: expect.stringContaining('2 of 3 committee members available') as unknown,
-    });
+    const short = await local.collect({ built, committee, quorum: 3 });
+    expect('reason' in short && short.reason).toMatch('2 of 3 committee members available, 3 needed');
+  });
+
+  it('leaves out a key doppelganger protection holds: a quorum needs the others', async () => {
+    const store = await openKvStore({ name: 'node' });
+    stores.push(store);
+    const protection = new SlashingProtection(store, ROOT);
+    const keys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+    const [held, ...free] = keys.map(k => privateKeyToAddress(k)) as [Address, Address, Address];
+    const gate = { refusal: (a: Address) => (a === held ? `doppelganger protection: ${held} is held` : undefined) };
+    const local = new LocalAttestations(
+      keys.map(k => new ProtectedSigner(k, protection, undefined, gate)),
+      L1,
+    );
+    const built = await block(3n);
+    const committee = [held, ...free];
+    const got = await local.collect({ built, committee, quorum: 2 });
+    if ('reason' in got) throw new Error(got.reason);
+    expect(await Promise.all(got.attestations.map(a => recoverAttester(digestOf(built), a)))).toEqual(free);
+    expect(protection.get('attestation', held, 3n)).toBeUndefined();
+    const short = await local.collect({ built, committee, quorum: 3 });
+    expect('reason' in short && short.reason).toMatch('2 of 3 committee members available, 3 needed');
   });
 });

@@ -33,7 +33,9 @@ export class LocalAttestations implements AttestationSource {
     // In committee order, as L1 checks them.
     const mine = committee
       .map(a => this.signers.find(s => s.address.toLowerCase() === a.toLowerCase()))
-      .filter((s, i, all): s is ProtectedSigner => s !== undefined && all.indexOf(s) === i);
+      .filter((s, i, all): s is ProtectedSigner => s !== undefined && all.indexOf(s) === i)
+      // A key held back by doppelganger protection does not attest.
+      .filter(s => s.refusal() === undefined);
     if (mine.length < quorum) {
       return {
         reason:

@@ -190,8 +190,17 @@ export function parseInterchange(doc: unknown, chainRoot: Hex): InterchangeEntry
 }
 
 /**
+ * What may hold a key back before slashing protection is even asked: doppelganger protection (`DoppelgangerProtection`
+ * fits). `refusal` says why `attester` may not sign now, undefined when it may.
+ */
+export interface SigningGate {
+  refusal(attester: Address): string | undefined;
+}
+
+/**
  * The validator key behind slashing protection: every signature is recorded first (`SlashingProtection`), then
- * made. Proposals and attestations are signed over the proposal digest (`signProposalDigest`).
+ * made. Proposals and attestations are signed over the proposal digest (`signProposalDigest`). With a `gate`
+ * (doppelganger protection), nothing is signed or recorded while it refuses.
  */
 export class ProtectedSigner {
   /** The attester address of the key. */
@@ -202,13 +211,25 @@ export class ProtectedSigner {
     private readonly privateKey: Hex,
     private readonly protection: SlashingProtection,
     logger?: Logger,
+    private readonly gate?: SigningGate,
   ) {
     this.address = privateKeyToAddress(privateKey);
     this.log = logger ?? createLogger('validator');
   }
 
-  /** Signs `digest` as `kind` for `slot`; throws `SLASHABLE_SIGNATURE` if a different one was signed. */
+  /** Why this key may not sign now (the gate's reason), undefined when it may. */
+  refusal(): string | undefined {
+    return this.gate?.refusal(this.address);
+  }
+
+  /**
+   * Signs `digest` as `kind` for `slot`; throws `DOPPELGANGER` while the gate refuses, `SLASHABLE_SIGNATURE` if a
+   * different digest was signed.
+   */
   async sign(kind: SigningKind, slot: bigint, digest: Hex): Promise<Attestation> {
+    const refused = this.refusal();
+    if (refused !== undefined)
+      throw new ValidatorError('DOPPELGANGER', refused, { kind, slot, attester: this.address });
     try {
       this.protection.checkAndRecord(kind, this.address, slot, digest);
     } catch (err) {

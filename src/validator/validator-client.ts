@@ -22,6 +22,7 @@ import {
 } from './messages.js';
 import { reexecuteProposal, type ReexecutionContext } from './reexecute.js';
 import type { ValidatorMetrics } from './metrics.js';
+import type { SeenSignature } from './doppelganger.js';
 import type { ProtectedSigner } from './slashing-protection.js';
 
 /** The two L1 reads of `EpochCache` the validator uses. */
@@ -62,6 +63,11 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 
   onProposal?: (outcome: ProposalOutcome) => void;
   /** Attestation outcomes and re-execution time (`aztec_validator_*`); none: not measured. */
   metrics?: ValidatorMetrics | undefined;
+  /**
+   * Every valid signature seen on gossip (a proposal by the slot's proposer, an attestation by a committee member),
+   * awaited before the message is accepted: doppelganger protection's gossip watch.
+   */
+  onSignature?: ((seen: SeenSignature) => void | Promise<void>) | undefined;
 }
 
 /** A validation outcome that does not accept the message. */
@@ -185,6 +191,7 @@ export class ValidatorClient {
     if (proposer !== undefined && proposer.toLowerCase() !== signer.toLowerCase()) {
       return { slot, outcome: reject('INVALID_MESSAGE', `signed by ${signer}, not the slot's proposer ${proposer}`) };
     }
+    await this.seen({ kind: 'block', signer, slot, digest, source: 'gossip' });
     this.proposals.add(slot, signer, digest);
     return { proposal, header, digest };
   }
@@ -214,8 +221,12 @@ export class ValidatorClient {
       return done('skipped', 'validator disabled or without a key');
     }
     const { committee } = await this.committeeOf(slot);
-    const members = this.signers.filter(s => committee.some(a => a.toLowerCase() === s.address.toLowerCase()));
-    if (members.length === 0) return done('skipped', 'not in the committee');
+    const inCommittee = this.signers.filter(s => committee.some(a => a.toLowerCase() === s.address.toLowerCase()));
+    if (inCommittee.length === 0) return done('skipped', 'not in the committee');
+    // Keys held back by doppelganger protection are refused before any re-execution.
+    const held = inCommittee.map(s => s.refusal()).filter((r): r is string => r !== undefined);
+    const members = inCommittee.filter(s => s.refusal() === undefined);
+    if (members.length === 0) return done('refused', held.join('; '));
     const deadline = Number(timestampForSlot(asSlot(slot + 1n), this.deps.constants)) * 1000;
     const txs = await this.fetchTxs(proposal.txHashes, from);
     if (typeof txs === 'string') return done('invalid', txs);
@@ -305,7 +316,16 @@ export class ValidatorClient {
     if (!committee.some(m => m.toLowerCase() === attester.toLowerCase())) {
       return reject('INVALID_MESSAGE', `attester ${attester} is not in the committee of slot ${a.slot}`);
     }
+    await this.seen({ kind: 'attestation', signer: attester, slot: a.slot, digest, source: 'gossip' });
     if (!this.pool.add(a.slot, digest, attester, a.signature)) return { result: 'ignore', reason: 'duplicate' };
     return { result: 'accept' };
   };
+
+  private async seen(seen: SeenSignature): Promise<void> {
+    try {
+      await this.deps.onSignature?.(seen);
+    } catch (err) {
+      this.log.warn('Could not check a gossiped signature for doppelgangers', { ...seen, err });
+    }
+  }
 }

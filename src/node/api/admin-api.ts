@@ -3,12 +3,15 @@ import { isAddress, type Hex } from 'viem';
 import { ArchiverError } from '../../archiver/errors.js';
 import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
 import { createLogger } from '../../foundation/log/index.js';
+import type { DoppelgangerStatus } from '../../validator/doppelganger.js';
 import type { nodeAdminApiSchema } from './schema.js';
 
 /** What the admin API controls. */
 export interface AdminApiDeps {
   archiver: { pauseSync(): Promise<void>; resumeSync(): void; rollbackTo(n: bigint): Promise<void> };
   sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+  /** The node's attesters' doppelganger protection; undefined: the node has no validator key. */
+  validators?: { status(): DoppelgangerStatus } | undefined;
 }
 
 /** Settings `nodeAdmin_setConfig` may change at run time, by environment variable name. */
@@ -18,6 +21,19 @@ const SETTABLE = ['GOVERNANCE_PROPOSER_PAYLOAD_ADDRESS'] as const;
 export function createAdminApi(d: AdminApiDeps): RpcImplementation<typeof nodeAdminApiSchema> {
   const log = createLogger('node:admin');
   return {
+    getValidatorStatus: () => {
+      const status = d.validators?.status() ?? { epochs: 0, attesters: [] };
+      return {
+        doppelgangerEpochs: status.epochs,
+        ...(status.watchStartSlot !== undefined ? { watchStartSlot: Number(status.watchStartSlot) } : {}),
+        attesters: status.attesters.map(a => ({
+          attester: a.attester,
+          doppelganger: a.state,
+          ...(a.signsFromSlot !== undefined ? { signsFromSlot: Number(a.signsFromSlot) } : {}),
+          ...(a.detected ? { detected: { ...a.detected, slot: Number(a.detected.slot) } } : {}),
+        })),
+      };
+    },
     setConfig: changes => {
       for (const [key, value] of Object.entries(changes)) {
         if (!(SETTABLE as readonly string[]).includes(key)) {

@@ -38,6 +38,8 @@ import { l2TipsToJSON } from '../../types/tips.js';
 import { txToJSON } from '../../types/tx-json.js';
 import { txHash, type Tx } from '../../types/index.js';
 import { adminNamespaces, apiNamespaces } from '../api-servers.js';
+import { DoppelgangerProtection } from '../../validator/doppelganger.js';
+import { SlashingProtection } from '../../validator/slashing-protection.js';
 import { NODE_VERSION } from '../version.js';
 import { encodeSiblingPath } from './sibling-path.js';
 import { toWireAddresses } from './wire-addresses.js';
@@ -85,6 +87,9 @@ const servers: JsonRpcServer[] = [];
 const urls = new Map<string, string>();
 let namespaces: { ns: RpcNamespace; admin: boolean }[];
 let clock: ManualClock;
+let doppelganger: DoppelgangerProtection;
+const WATCHED = ['0x00000000000000000000000000000000000000a1', '0x00000000000000000000000000000000000000b2'] as const;
+const DIGEST: Hex = `0x${'d1'.repeat(32)}`;
 let epochCache: EpochCache;
 let baseFees: RollupBaseFees;
 let p2p: P2PService;
@@ -234,7 +239,20 @@ beforeAll(async () => {
       view: () => Promise.reject(new Error('no status page here')),
     },
   });
-  const admin = adminNamespaces({ archiver, sequencer: undefined });
+  // Two attesters on a one-epoch doppelganger watch; the first was seen signing elsewhere.
+  doppelganger = new DoppelgangerProtection(
+    { epochs: 1 },
+    { attesters: WATCHED, constants, clock, record: new SlashingProtection(world.store, `0x${'00'.repeat(32)}`) },
+  );
+  doppelganger.start();
+  await doppelganger.observe({
+    kind: 'block',
+    signer: WATCHED[0],
+    slot: doppelganger.watchStartSlot!,
+    digest: DIGEST,
+    source: 'l1',
+  });
+  const admin = adminNamespaces({ archiver, sequencer: undefined, validators: doppelganger });
   namespaces = [...api.map(ns => ({ ns, admin: false })), ...admin.map(ns => ({ ns, admin: true }))];
   for (const [name, list] of [
     ['rpc', api],
@@ -578,6 +596,26 @@ const p2pCases: Record<string, MethodCase> = {
 };
 
 const adminCases: Record<string, MethodCase> = {
+  getValidatorStatus: {
+    answer: async call => {
+      const slot = Number(doppelganger.watchStartSlot);
+      const signsFromSlot = Number(doppelganger.signsFromSlot());
+      expect(await ok(call, [])).toEqual({
+        doppelgangerEpochs: 1,
+        watchStartSlot: slot,
+        attesters: [
+          {
+            attester: WATCHED[0],
+            doppelganger: 'detected',
+            signsFromSlot,
+            detected: { kind: 'block', slot, digest: DIGEST, source: 'l1' },
+          },
+          { attester: WATCHED[1], doppelganger: 'watching', signsFromSlot },
+        ],
+      });
+    },
+    badParams: noParams,
+  },
   setConfig: {
     answer: async call => {
       // Without --sequencer the one settable key cannot be applied; an unknown key is refused naming the known ones.

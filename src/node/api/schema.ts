@@ -144,8 +144,36 @@ export const nodeApiSchema = {
   },
 } as const;
 
+/** One attester's doppelganger protection state, as `nodeAdmin_getValidatorStatus` reports it. */
+export const AttesterStatusSchema = z.strictObject({
+  attester: L1AddressSchema,
+  /** `off` (VALIDATOR_DOPPELGANGER_EPOCHS=0), `watching` (not signing yet), `clear` (signing), `detected` (never). */
+  doppelganger: z.enum(['off', 'watching', 'clear', 'detected']),
+  /** The first slot this attester signs in (the end of its watch). */
+  signsFromSlot: z.number().int().min(0).optional(),
+  /** The signature by another signer of this key that was seen. */
+  detected: z
+    .strictObject({
+      kind: z.enum(['block', 'attestation']),
+      slot: z.number().int().min(0),
+      digest: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+      source: z.enum(['gossip', 'l1']),
+    })
+    .optional(),
+});
+
+/** The node's validator duties: its attesters and their doppelganger protection. */
+export const ValidatorStatusSchema = z.strictObject({
+  doppelgangerEpochs: z.number().int().min(0),
+  /** The slot the doppelganger watch started in. */
+  watchStartSlot: z.number().int().min(0).optional(),
+  attesters: z.array(AttesterStatusSchema),
+});
+
 /** The `nodeAdmin_` namespace, on the admin port only. */
 export const nodeAdminApiSchema = {
+  /** The node's attesters and their doppelganger protection state (none without a validator key). */
+  getValidatorStatus: { params: z.tuple([]), result: ValidatorStatusSchema },
   setConfig: { params: z.tuple([z.record(z.string(), z.string())]), result: z.null() },
   pauseSync: { params: z.tuple([]), result: z.null() },
   resumeSync: { params: z.tuple([]), result: z.null() },
