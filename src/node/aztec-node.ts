@@ -378,6 +378,7 @@ export async function startAztecNode(
           protection,
           l1ChainId: config.l1.l1ChainId,
           rollup: addresses.rollup,
+          ...(sentinel ? { sentinel } : {}),
         }),
       },
       metrics,

@@ -18,7 +18,7 @@ export interface StatusSources {
   slot(): { slot: bigint; epoch: bigint };
   /** Absent with P2P off. */
   peers?: (() => PeerInfo[]) | undefined;
-  /** This node's validators and their duties (`localValidators` today; the sentinel's stats merged in later). */
+  /** This node's validators and their duties (`localValidators`, with the sentinel's figures when it runs). */
   validators(): Promise<ValidatorsSection>;
   now?: () => number;
 }

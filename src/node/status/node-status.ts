@@ -8,6 +8,7 @@ import type { EpochCache } from '../../protocol/epoch/epoch-cache.js';
 import { epochOfSlot, type RollupTimeConstants } from '../../protocol/epoch/time.js';
 import { proposalDigest } from '../../protocol/proposal-digest.js';
 import { frToHex } from '../../types/index.js';
+import type { SingleValidatorStatsJson } from '../../sentinel/stats.js';
 import type { SlashingProtection } from '../../validator/slashing-protection.js';
 import type { Readiness } from '../readiness.js';
 import { collectStatus, type StatusSources } from './collect.js';
@@ -29,11 +30,28 @@ export interface NodeStatusDeps {
   protection: SlashingProtection;
   l1ChainId: number;
   rollup: Address;
+  /** With the sentinel (SENTINEL_ENABLED): its figures for one validator over its window, joined to each row. */
+  sentinel?: { validatorStats(address: Address): SingleValidatorStatsJson | undefined };
+}
+
+/** The sentinel's figures shown on a validator's row (name → value). */
+export function sentinelFigures(s: SingleValidatorStatsJson | undefined): Record<string, number | string> | null {
+  if (s === undefined) return null;
+  const v = s.validator;
+  const rate = (r: number | undefined) => (r === undefined ? '–' : `${(r * 100).toFixed(1)}%`);
+  return {
+    'sentinel: slots with a duty': v.totalSlots,
+    'blocks mined': v.proposals.mined,
+    'proposals missed': `${v.missedProposals.count} (${rate(v.missedProposals.rate)})`,
+    'attestations sent': v.attestations.sent,
+    'attestations missed': `${v.missedAttestations.count} (${rate(v.missedAttestations.rate)})`,
+    'miss streak': Math.max(v.missedProposals.currentStreak, v.missedAttestations.currentStreak),
+  };
 }
 
 /**
  * The status view of a running node. Validators come from `localValidators` (its own signatures and the chain); when
- * the sentinel runs, this is where its stats join each row (`ValidatorRow.stats`, `source: 'local+sentinel'`).
+ * the sentinel runs, its figures join each row (`ValidatorRow.stats`, `source: 'local+sentinel'`).
  */
 export function nodeStatusView(d: NodeStatusDeps): () => Promise<StatusView> {
   const store = d.archiver.store;
@@ -49,8 +67,8 @@ export function nodeStatusView(d: NodeStatusDeps): () => Promise<StatusView> {
       return { slot, epoch: epochOfSlot(slot, d.constants) };
     },
     peers: d.p2p && (() => d.p2p!.getPeerInfo()),
-    validators: () =>
-      localValidators({
+    validators: async () => {
+      const local = await localValidators({
         attesters: d.attesters,
         signed: (signer, from, to) => d.protection.signedBetween(signer, from, to),
         blockDigests: (from, to) =>
@@ -66,7 +84,18 @@ export function nodeStatusView(d: NodeStatusDeps): () => Promise<StatusView> {
           return { proposer: await d.epochCache.getProposerAttester(s), committee };
         },
         currentSlot: () => d.epochCache.currentSlot(),
-      }),
+      });
+      const sentinel = d.sentinel;
+      if (sentinel === undefined) return local;
+      return {
+        ...local,
+        source: 'local+sentinel' as const,
+        list: local.list.map(row => ({
+          ...row,
+          stats: sentinelFigures(sentinel.validatorStats(row.address as Address)),
+        })),
+      };
+    },
   };
   return () => collectStatus(sources);
 }
