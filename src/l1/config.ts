@@ -121,6 +121,24 @@ export const l1ConfigMappings = defineConfigMappings({
     default: 50n * 10n ** 18n,
     description: 'Reward per proven block in base units of the fee asset, paid to COINBASE (deployment constant).',
   },
+  aztecSlashPenalty: {
+    env: 'AZTEC_SLASH_PENALTY',
+    flag: '--l1.aztecSlashPenalty',
+    parse: p.bigint,
+    default: 10n * 10n ** 18n,
+    description:
+      'Stake the Slasher takes from a validator per proven equivocation (two different blocks or attestations ' +
+      'signed for one slot), in base units of the staking asset (deployment constant, above 0).',
+  },
+  aztecSlashReporterRewardBps: {
+    env: 'AZTEC_SLASH_REPORTER_REWARD_BPS',
+    flag: '--l1.aztecSlashReporterRewardBps',
+    parse: p.integer({ min: 0, max: 10_000, placeholder: '<basis points>' }),
+    default: 1000,
+    description:
+      'Share of a slashing penalty paid to the account that submitted the evidence, in basis points; the rest is ' +
+      'burnt (deployment constant).',
+  },
   aztecGovernanceQuorum: {
     env: 'AZTEC_GOVERNANCE_QUORUM',
     flag: '--l1.aztecGovernanceQuorum',

@@ -30,6 +30,8 @@ export function testDeployParams(overrides: Partial<DeployParams> = {}): DeployP
     handlerMintIntervalSeconds: 0n,
     handlerRecencyWindow: 64n,
     handlerRequireSyncProof: false,
+    slashPenalty: 10n * 10n ** 18n,
+    slashReporterRewardBps: 1000n,
     rewardPool: 1000n * 10n ** 18n,
     initialValidators: [],
     ...overrides,

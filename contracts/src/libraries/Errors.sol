@@ -56,6 +56,19 @@ library Errors {
   error Staking__NotExiting(address attester);
   error Staking__WithdrawalNotUnlocked(uint256 exitableAt, uint256 currentTime);
   error Staking__ValidatorSetAlreadyInitialised();
+  error Staking__NotSlasher(address slasher, address caller);
+  error Staking__SlasherAlreadySet(address slasher);
+  error Staking__NoStake(address attester);
+
+  // Slasher
+  error Slasher__InvalidConfig(uint256 penalty, uint256 reporterRewardBps);
+  error Slasher__InvalidHeaderLength(uint256 evidenceIndex, uint256 length);
+  error Slasher__SameDigest(bytes32 digest);
+  error Slasher__DifferentSlots(uint256 slotA, uint256 slotB);
+  error Slasher__InvalidSignature(uint256 evidenceIndex);
+  error Slasher__DifferentSigners(address signerA, address signerB);
+  error Slasher__NotAttester(address signer);
+  error Slasher__AlreadySlashed(address attester, uint256 slot, uint8 offence);
 
   // Merkle proofs
   error MerkleLib__IndexOutOfRange(uint256 index, uint256 height);
