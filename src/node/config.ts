@@ -12,6 +12,7 @@ import { l1ConfigMappings } from '../l1/config.js';
 import { p2pConfigMappings } from '../p2p/config.js';
 import { proverConfigMappings } from '../prover/config.js';
 import { sequencerConfigMappings } from '../sequencer/config.js';
+import { slasherConfigMappings } from '../slasher/config.js';
 import { validatorConfigMappings } from '../validator/config.js';
 import { worldStateConfigMappings } from '../world-state/config.js';
 
@@ -113,9 +114,10 @@ export const aztecConfigSections = {
   validator: { title: 'Validator', mappings: validatorConfigMappings },
   p2p: { title: 'P2P', mappings: p2pConfigMappings },
   prover: { title: 'Prover', mappings: proverConfigMappings },
+  slasher: { title: 'Slasher', mappings: slasherConfigMappings },
 } satisfies ConfigSections;
 
-/** The whole typed configuration: `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover }`. */
+/** The whole typed configuration: `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover, slasher }`. */
 export type AztecConfig = ConfigOfSections<typeof aztecConfigSections>;
 
 /** The config with every secret replaced by `<redacted>`, safe to log. */

@@ -5,7 +5,7 @@ import { epochOfSlot, slotAt, timestampForSlot, type RollupTimeConstants } from 
 import { DecodeError } from '../foundation/serialization/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asSlot, type Epoch, type Slot } from '../foundation/types/branded.js';
-import { proposalDigest, recoverAttester } from '../protocol/proposal-digest.js';
+import { proposalDigest, recoverAttester, type Attestation } from '../protocol/proposal-digest.js';
 import type { P2PService } from '../p2p/service.js';
 import type { TopicValidator, ValidationOutcome } from '../p2p/gossip.js';
 import { decodeHeader, frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
@@ -45,6 +45,22 @@ interface CheckedProposal {
   digest: Hex;
 }
 
+/**
+ * A proposal or attestation signature that passed the gossip checks (signer recovered from the digest computed
+ * here, the slot's proposer or a committee member): what the slasher looks for equivocation in.
+ */
+export interface ObservedSignature {
+  kind: 'proposal' | 'attestation';
+  slot: bigint;
+  signer: Address;
+  digest: Hex;
+  headerHash: Hex;
+  /** The encoded header: proposals only. */
+  header?: Uint8Array;
+  archive: Hex;
+  signature: Attestation;
+}
+
 /** What a `ValidatorClient` works with. */
 export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 'signal'> {
   p2p: Pick<P2PService, 'subscribe' | 'publish' | 'requestTxsByHash'>;
@@ -61,6 +77,8 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 
   onProposal?: (outcome: ProposalOutcome) => void;
   /** Attestation outcomes and re-execution time (`aztec_validator_*`); none: not measured. */
   metrics?: ValidatorMetrics | undefined;
+  /** Told of every checked proposal and attestation signature, before duplicates are dropped (the slasher). */
+  observer?: ((s: ObservedSignature) => void) | undefined;
 }
 
 /** A validation outcome that does not accept the message. */
@@ -182,6 +200,16 @@ export class ValidatorClient {
     if (proposer !== undefined && proposer.toLowerCase() !== signer.toLowerCase()) {
       return { slot, outcome: reject('INVALID_MESSAGE', `signed by ${signer}, not the slot's proposer ${proposer}`) };
     }
+    this.deps.observer?.({
+      kind: 'proposal',
+      slot,
+      signer,
+      digest,
+      headerHash: frToHex(headerHash(header)),
+      header: proposal.header,
+      archive: frToHex(proposal.archive),
+      signature: proposal.signature,
+    });
     return { proposal, header, digest };
   }
 
@@ -301,6 +329,15 @@ export class ValidatorClient {
     if (!committee.some(m => m.toLowerCase() === attester.toLowerCase())) {
       return reject('INVALID_MESSAGE', `attester ${attester} is not in the committee of slot ${a.slot}`);
     }
+    this.deps.observer?.({
+      kind: 'attestation',
+      slot: a.slot,
+      signer: attester,
+      digest,
+      headerHash: frToHex(a.headerHash),
+      archive: frToHex(a.archive),
+      signature: a.signature,
+    });
     if (!this.pool.add(a.slot, digest, attester, a.signature)) return { result: 'ignore', reason: 'duplicate' };
     return { result: 'accept' };
   };
