@@ -32,6 +32,8 @@ export function createSlasher(d: SlasherFactoryDeps): SlasherClient | undefined 
     ownAttesters: d.validators.map(v => v.attester),
     metrics: d.metrics,
     pollingIntervalMs: Math.max(250, (d.config.l1.ethereumSlotDuration * 1000) / 2),
+    // Up to three L1 blocks: usually one honest node's report lands before the others send theirs.
+    maxJitterMs: 3 * d.config.l1.ethereumSlotDuration * 1000,
     ...d.hooks,
   });
 }

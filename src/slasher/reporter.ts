@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { isAbortError } from '../foundation/timers/index.js';
+import { isAbortError, sleep } from '../foundation/timers/index.js';
 import type { SlasherContract } from '../l1/contracts/slasher.js';
 import { L1TxRevertedError } from '../l1/send.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
@@ -18,6 +18,12 @@ export interface EquivocationReporterDeps {
   /** `SLASH_VALIDATORS_NEVER`: never reported either. */
   never: readonly Address[];
   metrics: SlasherMetrics;
+  /**
+   * Longest random pause before sending (default 0). Every honest node sees the same pair at about the same time;
+   * a pause of a few L1 blocks lets the first report land, and the others' gas estimates then revert
+   * (`Slasher__AlreadySlashed`) instead of their transactions being mined and reverting.
+   */
+  maxJitterMs?: number;
   logger?: Logger;
 }
 
@@ -79,7 +85,11 @@ export class EquivocationReporter {
       this.log.warn('Equivocation seen; no publisher key to report it with', fields);
       return 'no_sender';
     }
-    if (this.controller.signal.aborted) return 'stopped';
+    try {
+      await sleep(Math.floor(Math.random() * (this.deps.maxJitterMs ?? 0)), this.controller.signal);
+    } catch {
+      return 'stopped';
+    }
     this.log.warn('Equivocation seen; submitting the evidence to the L1 Slasher', fields);
     const data = this.deps.slasher.encodeSlashEquivocation(e.a, e.b);
     try {

@@ -22,6 +22,8 @@ export interface SlasherClientDeps {
   metrics: MetricsRegistry;
   /** How often the Slasher's events are read. */
   pollingIntervalMs: number;
+  /** Longest random pause before a report is sent (see `EquivocationReporterDeps.maxJitterMs`). */
+  maxJitterMs?: number;
   /** Tests and diagnostics: each equivocation's outcome, each slash seen on L1. */
   onReported?: (e: Equivocation, outcome: ReportOutcome) => void;
   onSlashed?: (log: EquivocationSlashedLog, own: boolean) => void;
@@ -52,6 +54,7 @@ export class SlasherClient {
       ownAttesters: deps.ownAttesters,
       never: config.validatorsNever,
       metrics,
+      ...(deps.maxJitterMs !== undefined ? { maxJitterMs: deps.maxJitterMs } : {}),
       logger: this.log,
     });
     this.detector = new EquivocationDetector(e => this.reporter.report(e, outcome => deps.onReported?.(e, outcome)));
