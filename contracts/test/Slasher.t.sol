@@ -2,7 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Slasher, SignedBlock} from "../src/Slasher.sol";
+import {Slasher, SignedBlock, SlasherConfig} from "../src/Slasher.sol";
 import {AttesterInfo, IRollup, IStaking, Status} from "../src/interfaces/IRollup.sol";
 import {Errors} from "../src/libraries/Errors.sol";
 import {Hash} from "../src/libraries/Hash.sol";
@@ -14,14 +14,27 @@ contract SlasherTest is RollupTestBase {
   uint256 internal constant REWARD_BPS = 1_000; // 10%
   uint256 internal constant AT_SLOT = 5;
   address internal reporter = address(0x4E90);
+  address internal vetoer = address(0x7E70);
   Slasher internal slasher;
 
   function setUp() public {
     _deploy(4, 4);
-    slasher = new Slasher(IRollup(address(rollup)), PENALTY, REWARD_BPS);
+    slasher = new Slasher(IRollup(address(rollup)), _config(PENALTY, REWARD_BPS));
     vm.prank(owner);
     rollup.setSlasher(address(slasher));
     _warpToSlot(AT_SLOT);
+  }
+
+  function _config(uint256 penalty, uint256 rewardBps) internal view returns (SlasherConfig memory) {
+    return SlasherConfig({
+      penalty: penalty,
+      reporterRewardBps: rewardBps,
+      quorum: 3,
+      roundSize: 4,
+      executionDelayRounds: 1,
+      lifetimeRounds: 2,
+      vetoer: vetoer
+    });
   }
 
   /// @dev A block for `slot` signed by `key`; `variant` makes the digest differ.
@@ -269,9 +282,15 @@ contract SlasherTest is RollupTestBase {
   }
 
   function test_revertWhen_badConfig() public {
+    SlasherConfig memory zero = _config(0, REWARD_BPS);
+    SlasherConfig memory overPaid = _config(PENALTY, 10_001);
+    SlasherConfig memory halfQuorum = _config(PENALTY, REWARD_BPS);
+    halfQuorum.quorum = 2;
     vm.expectRevert(abi.encodeWithSelector(Errors.Slasher__InvalidConfig.selector, 0, REWARD_BPS));
-    new Slasher(IRollup(address(rollup)), 0, REWARD_BPS);
+    new Slasher(IRollup(address(rollup)), zero);
     vm.expectRevert(abi.encodeWithSelector(Errors.Slasher__InvalidConfig.selector, PENALTY, 10_001));
-    new Slasher(IRollup(address(rollup)), PENALTY, 10_001);
+    new Slasher(IRollup(address(rollup)), overPaid);
+    vm.expectRevert(abi.encodeWithSelector(Errors.Slasher__InvalidVotingConfig.selector, 2, 4));
+    new Slasher(IRollup(address(rollup)), halfQuorum);
   }
 }

@@ -139,6 +139,46 @@ export const l1ConfigMappings = defineConfigMappings({
       'Share of a slashing penalty paid to the account that submitted the evidence, in basis points; the rest is ' +
       'burnt (deployment constant).',
   },
+  aztecSlashingQuorum: {
+    env: 'AZTEC_SLASHING_QUORUM',
+    flag: '--l1.aztecSlashingQuorum',
+    parse: p.integer({ min: 1, placeholder: '<signals>' }),
+    default: 6,
+    description:
+      'Slashing by proposer votes: signals a slash payload needs within a round, more than half the round ' +
+      '(deployment constant).',
+  },
+  aztecSlashingRoundSize: {
+    env: 'AZTEC_SLASHING_ROUND_SIZE',
+    flag: '--l1.aztecSlashingRoundSize',
+    parse: p.integer({ min: 1, placeholder: '<slots>' }),
+    default: 10,
+    description: 'Slots per slashing vote round (deployment constant).',
+  },
+  aztecSlashingExecutionDelayInRounds: {
+    env: 'AZTEC_SLASHING_EXECUTION_DELAY_IN_ROUNDS',
+    flag: '--l1.aztecSlashingExecutionDelayInRounds',
+    parse: p.integer({ min: 0, placeholder: '<rounds>' }),
+    default: 1,
+    description:
+      'Whole rounds after a slashing round before its payload may be executed: the window for a veto (deployment ' +
+      'constant).',
+  },
+  aztecSlashingLifetimeInRounds: {
+    env: 'AZTEC_SLASHING_LIFETIME_IN_ROUNDS',
+    flag: '--l1.aztecSlashingLifetimeInRounds',
+    parse: p.integer({ min: 1, placeholder: '<rounds>' }),
+    default: 5,
+    description:
+      'Rounds after the delay during which a voted slash payload may still be executed (deployment constant).',
+  },
+  aztecSlashingVetoer: {
+    env: 'AZTEC_SLASHING_VETOER',
+    flag: '--l1.aztecSlashingVetoer',
+    parse: p.address,
+    defaultText: 'the deployer',
+    description: 'The L1 account that may veto a voted slash payload before it is executed (deployment constant).',
+  },
   aztecGovernanceQuorum: {
     env: 'AZTEC_GOVERNANCE_QUORUM',
     flag: '--l1.aztecGovernanceQuorum',

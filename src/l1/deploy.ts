@@ -54,6 +54,16 @@ export interface DeployParams {
   slashPenalty: bigint;
   /** Share of a penalty paid to whoever submits the evidence, in basis points (0–10000). */
   slashReporterRewardBps: bigint;
+  /** Slashing by proposer votes: signals a payload needs in a round (more than half of it). */
+  slashingQuorum: bigint;
+  /** Slots per slashing round. */
+  slashingRoundSize: bigint;
+  /** Whole rounds after a round before its payload may be executed (the veto window). */
+  slashingExecutionDelayInRounds: bigint;
+  /** Rounds after that during which it may be executed. */
+  slashingLifetimeInRounds: bigint;
+  /** May veto a voted payload; zero: the deployer. */
+  slashingVetoer?: Address | undefined;
   /** Fee asset minted to the rollup so it can pay block rewards. */
   rewardPool: bigint;
   initialValidators: readonly GenesisValidator[];
@@ -144,7 +154,18 @@ export async function deployL1Contracts(c: Clients, p: DeployParams): Promise<L1
     'Slasher',
     SlasherAbi,
     SlasherBytecode,
-    [rollup, p.slashPenalty, p.slashReporterRewardBps],
+    [
+      rollup,
+      {
+        penalty: p.slashPenalty,
+        reporterRewardBps: p.slashReporterRewardBps,
+        quorum: p.slashingQuorum,
+        roundSize: p.slashingRoundSize,
+        executionDelayRounds: p.slashingExecutionDelayInRounds,
+        lifetimeRounds: p.slashingLifetimeInRounds,
+        vetoer: p.slashingVetoer ?? deployer,
+      },
+    ],
     log,
   );
   await write(rollup, RollupAbi, 'setSlasher', [slasher]);

@@ -41,6 +41,9 @@ describe('deployL1Contracts', () => {
     expect(await read(a.slasher, SlasherAbi, 'ROLLUP')).toBe(a.rollup);
     expect(await read(a.slasher, SlasherAbi, 'PENALTY')).toBe(testDeployParams().slashPenalty);
     expect(await read(a.slasher, SlasherAbi, 'REPORTER_REWARD_BPS')).toBe(testDeployParams().slashReporterRewardBps);
+    expect(await read(a.slasher, SlasherAbi, 'QUORUM')).toBe(testDeployParams().slashingQuorum);
+    expect(await read(a.slasher, SlasherAbi, 'ROUND_SIZE')).toBe(testDeployParams().slashingRoundSize);
+    expect(await read(a.slasher, SlasherAbi, 'VETOER')).toBe(l1.walletClient.account.address);
   });
 
   it('lands at the addresses the local preset carries (fresh anvil, its first account deploying)', () => {

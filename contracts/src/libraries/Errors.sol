@@ -69,6 +69,16 @@ library Errors {
   error Slasher__DifferentSigners(address signerA, address signerB);
   error Slasher__NotAttester(address signer);
   error Slasher__AlreadySlashed(address attester, uint256 slot, uint8 offence);
+  error Slasher__InvalidVotingConfig(uint256 quorum, uint256 roundSize);
+  error Slasher__InvalidPayload();
+  error Slasher__OnlyProposerCanSignal(address expected, address actual);
+  error Slasher__SignalAlreadyCastForSlot(uint256 slot);
+  error Slasher__NotVetoer(address vetoer, address caller);
+  error Slasher__RoundNotExecutable(uint256 round, uint256 executableFromRound, uint256 currentRound);
+  error Slasher__RoundExpired(uint256 round, uint256 lastExecutableRound, uint256 currentRound);
+  error Slasher__RoundAlreadyExecuted(uint256 round);
+  error Slasher__QuorumNotReached(uint256 round, address payload, uint256 signals, uint256 quorum);
+  error Slasher__PayloadVetoed(address payload);
 
   // Merkle proofs
   error MerkleLib__IndexOutOfRange(uint256 index, uint256 height);
