@@ -73,7 +73,13 @@ export class SlasherClient {
 
   /** A signature the validator client checked on gossip (the validator's `SignedMessageObserver`). */
   readonly observe = (s: SignedDigest): void => {
-    if (this.running && this.config.equivocationEnabled) this.detector.observe(s);
+    if (!this.running || !this.config.equivocationEnabled) return;
+    // Called from the gossip validators: a fault here must not stop a message from being validated.
+    try {
+      this.detector.observe(s);
+    } catch (err) {
+      this.log.error('Equivocation detector failed on a signature', { err, slot: s.slot, signer: s.signer });
+    }
   };
 
   async start(): Promise<void> {
