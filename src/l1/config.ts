@@ -1,5 +1,19 @@
 import { ADDRESS_SETTINGS, type L1ContractAddresses } from './addresses.js';
-import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+import { ConfigParseError, defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+
+/** An amount above zero (the Slasher refuses a zero penalty). */
+const positiveAmount = p.makeParser(
+  {
+    expected: 'a whole number above 0: decimal digits, or a form like 10e18',
+    placeholder: '<amount>',
+    sample: '10e18',
+  },
+  raw => {
+    const v = p.bigint(raw);
+    if (v === 0n) throw new ConfigParseError('it is 0');
+    return v;
+  },
+);
 
 function contract(env: string, flag: string, what: string) {
   return { env, flag: `--l1.${flag}`, parse: p.address, description: `Address of the ${what} on L1.` };
@@ -124,7 +138,7 @@ export const l1ConfigMappings = defineConfigMappings({
   aztecSlashPenalty: {
     env: 'AZTEC_SLASH_PENALTY',
     flag: '--l1.aztecSlashPenalty',
-    parse: p.bigint,
+    parse: positiveAmount,
     default: 10n * 10n ** 18n,
     description:
       'Stake the Slasher takes from a validator per proven equivocation (two different blocks or attestations ' +
