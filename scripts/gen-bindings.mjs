@@ -21,6 +21,7 @@ const CONTRACTS = [
   'GovernanceProposer',
   'StakingAssetHandler',
   'MockVerifier',
+  'Slasher',
 ];
 
 rmSync(genDir, { recursive: true, force: true });

@@ -27,6 +27,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
   validator: ['foundation', 'types', 'kv', 'l1', 'world-state', 'protocol', 'p2p'],
   prover: ['foundation', 'types', 'l1', 'world-state', 'protocol'],
   sentinel: ['foundation', 'types', 'kv', 'protocol'],
+  slasher: ['foundation', 'types', 'l1', 'protocol'],
   node: [
     'foundation',
     'types',
@@ -42,6 +43,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'validator',
     'prover',
     'sentinel',
+    'slasher',
   ],
   cli: [
     'foundation',
@@ -57,6 +59,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'validator',
     'prover',
     'sentinel',
+    'slasher',
     'node',
   ],
 };

@@ -77,6 +77,11 @@ contract Rollup is IRollup, Staking, Ownable {
     _initialiseValidatorSet(validators);
   }
 
+  /** @notice Owner only, once: the contract allowed to slash stake (the Slasher, deployed after the rollup). */
+  function setSlasher(address slasher) external onlyOwner {
+    _setSlasher(slasher);
+  }
+
   /**
    * @notice Publishes L2 block `pending + 1` for the current slot.
    * @param header `abi.encode(Header)` (800 bytes)

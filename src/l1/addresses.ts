@@ -12,6 +12,8 @@ export interface L1ContractAddresses {
   governanceProposer: Address;
   stakingAssetHandler: Address;
   verifier: Address;
+  /** The Slasher (equivocation evidence); read from the rollup (`getSlasher`). */
+  slasher: Address;
 }
 
 /** The addresses plus the L1 block the rollup was deployed in (where syncing starts). */
@@ -21,7 +23,10 @@ export interface L1Deployment {
   deploymentBlock: bigint;
 }
 
-/** The L1 setting (src/l1/config.ts) that carries each address; the verifier is read from the rollup instead. */
+/**
+ * The L1 setting (src/l1/config.ts) that carries each address; the verifier and the slasher are read from the rollup
+ * instead.
+ */
 export const ADDRESS_SETTINGS = {
   registry: 'registryAddress',
   rollup: 'rollupAddress',
@@ -33,4 +38,5 @@ export const ADDRESS_SETTINGS = {
   governanceProposer: 'governanceProposerAddress',
   stakingAssetHandler: 'stakingAssetHandlerAddress',
   verifier: undefined,
+  slasher: undefined,
 } as const satisfies Record<keyof L1ContractAddresses, string | undefined>;

@@ -1,5 +1,19 @@
 import { ADDRESS_SETTINGS, type L1ContractAddresses } from './addresses.js';
-import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+import { ConfigParseError, defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
+
+/** An amount above zero (the Slasher refuses a zero penalty). */
+const positiveAmount = p.makeParser(
+  {
+    expected: 'a whole number above 0: decimal digits, or a form like 10e18',
+    placeholder: '<amount>',
+    sample: '10e18',
+  },
+  raw => {
+    const v = p.bigint(raw);
+    if (v === 0n) throw new ConfigParseError('it is 0');
+    return v;
+  },
+);
 
 function contract(env: string, flag: string, what: string) {
   return { env, flag: `--l1.${flag}`, parse: p.address, description: `Address of the ${what} on L1.` };
@@ -120,6 +134,64 @@ export const l1ConfigMappings = defineConfigMappings({
     parse: p.bigint,
     default: 50n * 10n ** 18n,
     description: 'Reward per proven block in base units of the fee asset, paid to COINBASE (deployment constant).',
+  },
+  aztecSlashPenalty: {
+    env: 'AZTEC_SLASH_PENALTY',
+    flag: '--l1.aztecSlashPenalty',
+    parse: positiveAmount,
+    default: 10n * 10n ** 18n,
+    description:
+      'Stake the Slasher takes from a validator per proven equivocation (two different blocks or attestations ' +
+      'signed for one slot), in base units of the staking asset (deployment constant, above 0).',
+  },
+  aztecSlashReporterRewardBps: {
+    env: 'AZTEC_SLASH_REPORTER_REWARD_BPS',
+    flag: '--l1.aztecSlashReporterRewardBps',
+    parse: p.integer({ min: 0, max: 10_000, placeholder: '<basis points>' }),
+    default: 1000,
+    description:
+      'Share of a slashing penalty paid to the account that submitted the evidence, in basis points; the rest is ' +
+      'burnt (deployment constant).',
+  },
+  aztecSlashingQuorum: {
+    env: 'AZTEC_SLASHING_QUORUM',
+    flag: '--l1.aztecSlashingQuorum',
+    parse: p.integer({ min: 1, placeholder: '<signals>' }),
+    default: 6,
+    description:
+      'Slashing by proposer votes: signals a slash payload needs within a round, more than half the round ' +
+      '(deployment constant).',
+  },
+  aztecSlashingRoundSize: {
+    env: 'AZTEC_SLASHING_ROUND_SIZE',
+    flag: '--l1.aztecSlashingRoundSize',
+    parse: p.integer({ min: 1, placeholder: '<slots>' }),
+    default: 10,
+    description: 'Slots per slashing vote round (deployment constant).',
+  },
+  aztecSlashingExecutionDelayInRounds: {
+    env: 'AZTEC_SLASHING_EXECUTION_DELAY_IN_ROUNDS',
+    flag: '--l1.aztecSlashingExecutionDelayInRounds',
+    parse: p.integer({ min: 0, placeholder: '<rounds>' }),
+    default: 1,
+    description:
+      'Whole rounds after a slashing round before its payload may be executed: the window for a veto (deployment ' +
+      'constant).',
+  },
+  aztecSlashingLifetimeInRounds: {
+    env: 'AZTEC_SLASHING_LIFETIME_IN_ROUNDS',
+    flag: '--l1.aztecSlashingLifetimeInRounds',
+    parse: p.integer({ min: 1, placeholder: '<rounds>' }),
+    default: 5,
+    description:
+      'Rounds after the delay during which a voted slash payload may still be executed (deployment constant).',
+  },
+  aztecSlashingVetoer: {
+    env: 'AZTEC_SLASHING_VETOER',
+    flag: '--l1.aztecSlashingVetoer',
+    parse: p.address,
+    defaultText: 'the deployer',
+    description: 'The L1 account that may veto a voted slash payload before it is executed (deployment constant).',
   },
   aztecGovernanceQuorum: {
     env: 'AZTEC_GOVERNANCE_QUORUM',

@@ -37,6 +37,13 @@ export function deployParamsFromConfig(
     handlerMintIntervalSeconds: BigInt(l1.aztecHandlerMintIntervalSeconds),
     handlerRecencyWindow: 64n,
     handlerRequireSyncProof: opts.requireSyncProof,
+    slashPenalty: l1.aztecSlashPenalty,
+    slashReporterRewardBps: BigInt(l1.aztecSlashReporterRewardBps),
+    slashingQuorum: BigInt(l1.aztecSlashingQuorum),
+    slashingRoundSize: BigInt(l1.aztecSlashingRoundSize),
+    slashingExecutionDelayInRounds: BigInt(l1.aztecSlashingExecutionDelayInRounds),
+    slashingLifetimeInRounds: BigInt(l1.aztecSlashingLifetimeInRounds),
+    slashingVetoer: l1.aztecSlashingVetoer,
     // Enough fee asset in the rollup to pay 100k blocks' rewards.
     rewardPool: l1.aztecBlockReward * 100_000n,
     initialValidators: opts.initialValidators,

@@ -16,6 +16,8 @@ import {
   RegistryBytecode,
   RollupAbi,
   RollupBytecode,
+  SlasherAbi,
+  SlasherBytecode,
   StakingAssetAbi,
   StakingAssetBytecode,
   StakingAssetHandlerAbi,
@@ -48,6 +50,20 @@ export interface DeployParams {
   handlerMintIntervalSeconds: bigint;
   handlerRecencyWindow: bigint;
   handlerRequireSyncProof: boolean;
+  /** Stake the Slasher takes per proven equivocation (base units of the staking asset). */
+  slashPenalty: bigint;
+  /** Share of a penalty paid to whoever submits the evidence, in basis points (0–10000). */
+  slashReporterRewardBps: bigint;
+  /** Slashing by proposer votes: signals a payload needs in a round (more than half of it). */
+  slashingQuorum: bigint;
+  /** Slots per slashing round. */
+  slashingRoundSize: bigint;
+  /** Whole rounds after a round before its payload may be executed (the veto window). */
+  slashingExecutionDelayInRounds: bigint;
+  /** Rounds after that during which it may be executed. */
+  slashingLifetimeInRounds: bigint;
+  /** May veto a voted payload; zero: the deployer. */
+  slashingVetoer?: Address | undefined;
   /** Fee asset minted to the rollup so it can pay block rewards. */
   rewardPool: bigint;
   initialValidators: readonly GenesisValidator[];
@@ -77,8 +93,8 @@ async function deploy(
 }
 
 /**
- * Deploys the network's L1 contracts with the deployer as owner, wires them together (registry, handler as TST
- * minter, reward pool) and stakes the genesis validators. Returns the addresses and the rollup's deployment block.
+ * Deploys the network's L1 contracts with the deployer as owner, wires them together (registry, the Slasher as the
+ * only account allowed to slash stake, handler as TST minter, reward pool) and stakes the genesis validators. Returns the addresses and the rollup's deployment block.
  */
 export async function deployL1Contracts(c: Clients, p: DeployParams): Promise<L1Deployment> {
   const log = c.logger ?? createLogger('l1:deploy');
@@ -132,6 +148,27 @@ export async function deployL1Contracts(c: Clients, p: DeployParams): Promise<L1
     [deployer, rollup, deployer, p.handlerMintIntervalSeconds, p.handlerRecencyWindow, p.handlerRequireSyncProof],
     log,
   );
+  // Deployed right after the handler (nonce 9, setSlasher 10): the local preset's addresses rely on that order.
+  const slasher = await deploy(
+    c,
+    'Slasher',
+    SlasherAbi,
+    SlasherBytecode,
+    [
+      rollup,
+      {
+        penalty: p.slashPenalty,
+        reporterRewardBps: p.slashReporterRewardBps,
+        quorum: p.slashingQuorum,
+        roundSize: p.slashingRoundSize,
+        executionDelayRounds: p.slashingExecutionDelayInRounds,
+        lifetimeRounds: p.slashingLifetimeInRounds,
+        vetoer: p.slashingVetoer ?? deployer,
+      },
+    ],
+    log,
+  );
+  await write(rollup, RollupAbi, 'setSlasher', [slasher]);
   await write(stakingAsset, StakingAssetAbi, 'addMinter', [stakingAssetHandler]);
 
   if (p.rewardPool > 0n) {
@@ -161,6 +198,7 @@ export async function deployL1Contracts(c: Clients, p: DeployParams): Promise<L1
     governanceProposer,
     stakingAssetHandler,
     verifier,
+    slasher,
   };
   return { l1ChainId: c.publicClient.chain.id, addresses, deploymentBlock };
 }

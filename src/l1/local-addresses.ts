@@ -25,5 +25,7 @@ export function localNetworkAddresses(): L1ContractAddresses {
     feeJuicePortal: at(6),
     governanceProposer: at(7),
     stakingAssetHandler: at(8),
+    // nonce 10: Rollup.setSlasher
+    slasher: at(9),
   };
 }

@@ -38,6 +38,16 @@ describe('L1TxSender', () => {
     expect(receipt.status).toBe('success');
   });
 
+  it('queues sends made at once (the publisher and the slasher share a key): each gets its own nonce, all mined', async () => {
+    const to = devAccount(1).address;
+    const receipts = await Promise.all([0, 1, 2].map(() => sender.send({ to, data: '0x', gas: 21_000n })));
+    expect(receipts.map(r => r.status)).toEqual(['success', 'success', 'success']);
+    const txs = await Promise.all(receipts.map(r => client.getTransaction({ hash: r.transactionHash })));
+    const nonces = txs.map(t => t.nonce);
+    expect(new Set(nonces).size).toBe(3);
+    expect(nonces).toEqual([...nonces].sort((a, b) => a - b));
+  });
+
   it('replaces a stuck tx with higher fees (same nonce) and returns the one that was mined', async () => {
     await rpc('evm_setAutomine', [false]);
     const pending = sender.send({ to: devAccount(1).address, data: '0x', gas: 21_000n });

@@ -75,11 +75,13 @@ const bump = (v: bigint, percent: bigint) => v + (v * percent + 99n) / 100n;
 /**
  * Sends L1 transactions and sees them mined: polls for the receipt, and when a tx is stuck for `stallTimeMs`,
  * replaces it (same nonce) with higher fees, up to `maxReplacements` times. Whichever of the versions is mined
- * is returned. One nonce at a time per sender: callers await each `send`.
+ * is returned. One nonce at a time per sender: a `send` made while another is under way waits for it.
  */
 export class L1TxSender {
   private readonly log: Logger;
   private readonly clock: Clock;
+  // Sends queue behind each other: the publisher and the slasher may share a key, and each send owns a nonce.
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly publicClient: L1PublicClient,
@@ -100,7 +102,13 @@ export class L1TxSender {
    * with `AbortedError` as soon as `opts.signal` fires, with `L1TxRevertedError` when the gas estimate reverts (no
    * `req.gas`), and with `L1TxFailedError` when no version is mined in time.
    */
-  async send(req: L1TxRequest, opts: L1SendOptions = {}): Promise<TransactionReceipt> {
+  send(req: L1TxRequest, opts: L1SendOptions = {}): Promise<TransactionReceipt> {
+    const run = this.queue.then(() => this.sendNow(req, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(req: L1TxRequest, opts: L1SendOptions): Promise<TransactionReceipt> {
     const { deadline, signal } = opts;
     throwIfAborted(signal);
     const nonce = await this.publicClient.getTransactionCount({ address: this.address, blockTag: 'pending' });

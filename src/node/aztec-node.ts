@@ -15,6 +15,8 @@ import { L1Clock } from '../l1/l1-clock.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import type { SequencerState } from '../sequencer/state.js';
+import type { SlasherClient } from '../slasher/index.js';
+import type { L1TxSender } from '../l1/tx-sender.js';
 import { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
@@ -35,8 +37,9 @@ import { registerNodeMetrics } from './node-metrics.js';
 import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
-import { createSequencer } from './sequencer-factory.js';
+import { createSequencer, type SequencerFactoryDeps } from './sequencer-factory.js';
 import { startSentinel } from './sentinel-factory.js';
+import { createSlasher, type SlasherFactoryDeps } from './slasher-factory.js';
 import { nodeStatusView } from './status/node-status.js';
 import { resolveNodeValidators } from './validator-keys.js';
 import { NODE_VERSION } from './version.js';
@@ -63,6 +66,14 @@ export interface StartNodeOptions {
   l1Addresses?: L1ContractAddresses;
   /** Aborts a start that is still waiting (for an L1 endpoint, say): Ctrl-C during start-up. */
   signal?: AbortSignal;
+  /**
+   * Tests only: hooks that make this node misbehave or report what it did (src/slasher/testing). The CLI never sets
+   * them, and no flag or variable reaches them.
+   */
+  testing?: {
+    wrapAttestationSource?: SequencerFactoryDeps['wrapAttestationSource'];
+    slasher?: SlasherFactoryDeps['hooks'];
+  };
 }
 
 /**
@@ -245,6 +256,7 @@ export async function startAztecNode(
 
     // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
     let validatorClient: ValidatorClient | undefined;
+    let slasher: SlasherClient | undefined;
     if (p2p && txPool && worldState) {
       validatorClient = life.add(
         'validator client',
@@ -265,6 +277,8 @@ export async function startAztecNode(
             signers,
             metrics: validatorMetrics(metrics),
             onSignature: seen => doppelganger.observe(seen),
+            // The slasher is built after the sequencer (it reports through a publisher's sender).
+            observer: s => slasher?.observe(s),
           },
           config.validator,
         ),
@@ -275,8 +289,9 @@ export async function startAztecNode(
 
     let sequencerState: (() => SequencerState) | undefined;
     let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+    let reportSender: L1TxSender | undefined;
     if (modules.sequencer && txPool && worldState) {
-      const { sequencer, publishers } = createSequencer({
+      const { sequencer, publishers, senders } = createSequencer({
         config,
         l1,
         clock,
@@ -291,7 +306,10 @@ export async function startAztecNode(
         gate: doppelganger,
         metrics,
         validators,
+        wrapAttestationSource: opts.testing?.wrapAttestationSource,
       });
+      const firstPublisher = validators[0]?.publisherPrivateKeys[0];
+      reportSender = firstPublisher ? senders.get(firstPublisher) : undefined;
       life.add('sequencer', sequencer, s => s.stop());
       sequencer.start();
       sequencerControl = { setGovernancePayload: p => publishers.forEach(pub => pub.setGovernancePayload(p)) };
@@ -305,6 +323,21 @@ export async function startAztecNode(
         p => p.stop(),
       );
       prover.start();
+    }
+    // Equivocation seen on gossip goes to the L1 Slasher; slashes of our validators are watched for.
+    if (validatorClient || validators.length > 0) {
+      const created = createSlasher({
+        config,
+        l1,
+        validators,
+        sender: reportSender,
+        metrics,
+        ...(opts.testing?.slasher ? { hooks: opts.testing.slasher } : {}),
+      });
+      if (created) {
+        slasher = life.add('slasher', created, s => s.stop());
+        await slasher.start();
+      }
     }
 
     // Every validator's duties, from the archiver's L1 blocks and (with P2P) the validator client's gossip pools.

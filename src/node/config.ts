@@ -13,6 +13,7 @@ import { p2pConfigMappings } from '../p2p/config.js';
 import { proverConfigMappings } from '../prover/config.js';
 import { sequencerConfigMappings } from '../sequencer/config.js';
 import { sentinelConfigMappings } from '../sentinel/config.js';
+import { slasherConfigMappings } from '../slasher/config.js';
 import { validatorConfigMappings } from '../validator/config.js';
 import { worldStateConfigMappings } from '../world-state/config.js';
 
@@ -115,9 +116,13 @@ export const aztecConfigSections = {
   p2p: { title: 'P2P', mappings: p2pConfigMappings },
   prover: { title: 'Prover', mappings: proverConfigMappings },
   sentinel: { title: 'Sentinel', mappings: sentinelConfigMappings },
+  slasher: { title: 'Slasher', mappings: slasherConfigMappings },
 } satisfies ConfigSections;
 
-/** The whole typed configuration: `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover, sentinel }`. */
+/**
+ * The whole typed configuration:
+ * `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover, sentinel, slasher }`.
+ */
 export type AztecConfig = ConfigOfSections<typeof aztecConfigSections>;
 
 /** The config with every secret replaced by `<redacted>`, safe to log. */

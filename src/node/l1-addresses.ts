@@ -26,7 +26,7 @@ export class MissingRollupError extends NodeError {
 
 /**
  * The L1 contract addresses the node works with, from the configuration and the chain: the rollup (given, or the
- * registry's canonical one), what the rollup knows (inbox, outbox, assets, verifier) and the rest as configured
+ * registry's canonical one), what the rollup knows (inbox, outbox, assets, verifier, slasher) and the rest as configured
  * (zero when unknown: the features that need them say so). A separate step that returns a new value; the
  * configuration is not changed.
  */
@@ -62,5 +62,6 @@ export async function resolveL1Addresses(
     governanceProposer: or(l1.governanceProposerAddress),
     stakingAssetHandler: or(l1.stakingAssetHandlerAddress),
     verifier: linked.verifier,
+    slasher: linked.slasher,
   };
 }

@@ -25,6 +25,7 @@ import type { ProtectedSigner, SigningGate } from '../validator/slashing-protect
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BaseFeeSource } from '../protocol/fees/index.js';
+import type { AttestationSource } from '../protocol/attestations.js';
 import type { AztecConfig } from './config.js';
 import type { L1Connection } from './l1-connection.js';
 import type { NodeValidator } from './validator-keys.js';
@@ -50,13 +51,24 @@ export interface SequencerFactoryDeps {
   validators: readonly NodeValidator[];
   /** The node's metrics registry (proposal → quorum latency, slots given up without a quorum). */
   metrics: MetricsRegistry;
+  /**
+   * Tests only (src/slasher/testing): replaces the attestation source, e.g. to make this node equivocate. Not a
+   * setting: no flag or variable reaches it.
+   */
+  wrapAttestationSource?:
+    ((source: AttestationSource, client: ValidatorClient | undefined) => AttestationSource) | undefined;
 }
 
 /**
  * Builds the sequencer (not started) for the node's validators (the keystore's, or VALIDATOR_PRIVATE_KEY's with
  * SEQ_PUBLISHER_PRIVATE_KEY): one publisher per publisher key, the first with enough ETH sending a validator's block.
  */
-export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer; publishers: Publisher[] } {
+export function createSequencer(d: SequencerFactoryDeps): {
+  sequencer: Sequencer;
+  publishers: Publisher[];
+  /** The L1 tx sender of each publisher key (the slasher reports through the first validator's first). */
+  senders: ReadonlyMap<Hex, L1TxSender>;
+} {
   const { config, l1 } = d;
   const { addresses, constants } = l1;
   if (d.validators.length === 0) {
@@ -70,6 +82,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
   getKzg();
   const l1BlockTime = config.l1.ethereumSlotDuration;
   const publishers = new Map<Hex, Publisher>();
+  const senders = new Map<Hex, L1TxSender>();
   const publisherOf = (key: Hex): Publisher => {
     const known = publishers.get(key);
     if (known) return known;
@@ -90,6 +103,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       { governancePayload: config.sequencer.governanceProposerPayload },
     );
     publishers.set(key, publisher);
+    senders.set(key, sender);
     return publisher;
   };
   const validators: SequencerValidator[] = d.validators.map(v => ({
@@ -111,6 +125,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       maxTxsPerBlock: args.maxTxs,
       shouldStop: args.shouldStop,
     });
+  const wrap = (source: AttestationSource) => d.wrapAttestationSource?.(source, d.validatorClient) ?? source;
   const sequencer = new Sequencer(
     {
       enforceTimeTable: config.sequencer.enforceTimeTable,
@@ -131,12 +146,14 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       blocks: d.chain,
       txs: d.txPool,
       buildBlock: build,
-      attestations: d.validatorClient
-        ? new P2PAttestationSource(d.validatorClient, { metrics: d.metrics })
-        : new LocalAttestations(signers, {
-            l1ChainId: config.l1.l1ChainId,
-            rollup: addresses.rollup,
-          }),
+      attestations: wrap(
+        d.validatorClient
+          ? new P2PAttestationSource(d.validatorClient, { metrics: d.metrics })
+          : new LocalAttestations(signers, {
+              l1ChainId: config.l1.l1ChainId,
+              rollup: addresses.rollup,
+            }),
+      ),
       validators,
       pickPublisher: funds.pick,
       baseFees: ts => d.baseFees.at(ts),
@@ -144,5 +161,5 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
       ...(d.gate ? { signingRefusal: (attester: Address) => d.gate?.refusal(attester) } : {}),
     },
   );
-  return { sequencer, publishers: [...publishers.values()] };
+  return { sequencer, publishers: [...publishers.values()], senders };
 }

@@ -12,7 +12,12 @@ import { asFr, encodeHeader, headerHash, txHash, type GlobalVariables, type Tx }
 import { P2PAttestationSource } from './attestation-source.js';
 import { encodeBlockProposal } from './messages.js';
 import { chainIdentityRoot, ProtectedSigner, SlashingProtection } from './slashing-protection.js';
-import { ValidatorClient, type ProposalOutcome, type ValidatorEpochSource } from './validator-client.js';
+import {
+  ValidatorClient,
+  type ObservedSignature,
+  type ProposalOutcome,
+  type ValidatorEpochSource,
+} from './validator-client.js';
 
 // Real libp2p nodes on 127.0.0.1 and real (LMDB) world states on temporary stores. The only stand-in is the L1
 // read: a fixed committee and proposer in place of `EpochCache` (its two methods the validator uses).
@@ -35,6 +40,8 @@ interface Validator {
   address: Address;
   client: ValidatorClient;
   outcomes: ProposalOutcome[];
+  /** What its observer (the slasher) was told. */
+  observed: ObservedSignature[];
 }
 
 let nodes: TestNode[] = [];
@@ -43,7 +50,13 @@ afterEach(async () => {
   nodes = [];
 });
 
-function startClient(node: TestNode, key: Hex | Hex[], epochCache: ValidatorEpochSource, outcomes: ProposalOutcome[]) {
+function startClient(
+  node: TestNode,
+  key: Hex | Hex[],
+  epochCache: ValidatorEpochSource,
+  outcomes: ProposalOutcome[],
+  observed: ObservedSignature[] = [],
+) {
   const protection = new SlashingProtection(node.world.store, ROOT);
   const client = new ValidatorClient(
     {
@@ -61,6 +74,7 @@ function startClient(node: TestNode, key: Hex | Hex[], epochCache: ValidatorEpoc
       baseFees: () => testGlobals(0n).gasFees,
       signers: (Array.isArray(key) ? key : [key]).map(k => new ProtectedSigner(k, protection)),
       onProposal: o => outcomes.push(o),
+      observer: s => observed.push(s),
     },
     CONFIG,
   );
@@ -81,8 +95,10 @@ async function startNetwork(): Promise<{ validators: Validator[]; committee: Add
   };
   const validators = started.map((node, i) => {
     const outcomes: ProposalOutcome[] = [];
+    const observed: ObservedSignature[] = [];
     const key = keys[i]!;
-    return { node, key, address: addresses[i]!, outcomes, client: startClient(node, key, epochCache, outcomes) };
+    const client = startClient(node, key, epochCache, outcomes, observed);
+    return { node, key, address: addresses[i]!, outcomes, observed, client };
   });
   for (let i = 0; i < started.length; i++) {
     for (let j = i + 1; j < started.length; j++) await started[i]!.p2p.dial(started[j]!.p2p.getMultiaddrs()[0]!);
@@ -230,6 +246,37 @@ describe('ValidatorClient', () => {
       expect(v.outcomes[0]?.reason).toContain('archive mismatch');
     }
     expect(proposer.client.pool.get(SLOT, digest).size).toBe(0);
+  });
+
+  it('tells its observer of every checked proposal and attestation signature, two proposals of one slot included', async () => {
+    const { validators, committee } = await startNetwork();
+    const [proposer, impostor, ...rest] = validators as [Validator, Validator, ...Validator[]];
+    const built = await build(proposer.node, []);
+    // The impostor's proposal is rejected: nobody is told of it.
+    await publishRaw(impostor, impostor.key, built);
+    const fake = await publishRaw(proposer, proposer.key, built, asFr(built.block.archive.root + 1n));
+    const collected = await new P2PAttestationSource(proposer.client).collect({
+      built,
+      proposer: proposer.address,
+      committee,
+      quorum: 3,
+      deadline: new Date(Date.now() + 20_000),
+    });
+    if ('reason' in collected) throw new Error(collected.reason);
+    const real = proposer.client.digestOf(headerHash(built.block.header), built.block.archive.root);
+    for (const v of rest) {
+      await waitFor('both proposals observed', () => v.observed.filter(s => s.kind === 'proposal').length === 2);
+      const proposals = v.observed.filter(s => s.kind === 'proposal');
+      expect(proposals.map(s => s.signer)).toEqual([proposer.address, proposer.address]);
+      expect(new Set(proposals.map(s => s.digest))).toEqual(new Set([fake, real]));
+      expect(proposals.every(s => s.header?.length === 800 && s.slot === SLOT)).toBe(true);
+      // The proposer's own attestation of its real block came over gossip too.
+      await waitFor('attestations observed', () => v.observed.some(s => s.kind === 'attestation'));
+      const attestation = v.observed.find(s => s.kind === 'attestation' && s.signer === proposer.address);
+      expect(attestation).toMatchObject({ digest: real, slot: SLOT });
+      expect(attestation?.header).toBeUndefined();
+      expect(v.observed.some(s => s.signer === impostor.address && s.kind === 'proposal')).toBe(false);
+    }
   });
 
   it("does not attest a proposal whose base fees are not the Rollup's", async () => {

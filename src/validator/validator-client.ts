@@ -5,7 +5,7 @@ import { epochOfSlot, slotAt, timestampForSlot, type RollupTimeConstants } from 
 import { DecodeError } from '../foundation/serialization/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asSlot, type Epoch, type Slot } from '../foundation/types/branded.js';
-import { proposalDigest, recoverAttester } from '../protocol/proposal-digest.js';
+import { proposalDigest, recoverAttester, type Attestation } from '../protocol/proposal-digest.js';
 import type { P2PService } from '../p2p/service.js';
 import type { TopicValidator, ValidationOutcome } from '../p2p/gossip.js';
 import { decodeHeader, frToHex, headerHash, txHash, type BlockHeader, type Fr, type Tx } from '../types/index.js';
@@ -47,6 +47,22 @@ interface CheckedProposal {
   digest: Hex;
 }
 
+/**
+ * A proposal or attestation signature that passed the gossip checks (signer recovered from the digest computed
+ * here, the slot's proposer or a committee member): what the slasher looks for equivocation in.
+ */
+export interface ObservedSignature {
+  kind: 'proposal' | 'attestation';
+  slot: bigint;
+  signer: Address;
+  digest: Hex;
+  headerHash: Hex;
+  /** The encoded header: proposals only. */
+  header?: Uint8Array;
+  archive: Hex;
+  signature: Attestation;
+}
+
 /** What a `ValidatorClient` works with. */
 export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 'signal'> {
   p2p: Pick<P2PService, 'subscribe' | 'publish' | 'requestTxsByHash'>;
@@ -68,6 +84,8 @@ export interface ValidatorClientDeps extends Omit<ReexecutionContext, 'clock' | 
    * awaited before the message is accepted: doppelganger protection's gossip watch.
    */
   onSignature?: ((seen: SeenSignature) => void | Promise<void>) | undefined;
+  /** Told of every checked proposal and attestation signature, before duplicates are dropped (the slasher). */
+  observer?: ((s: ObservedSignature) => void) | undefined;
 }
 
 /** A validation outcome that does not accept the message. */
@@ -193,6 +211,16 @@ export class ValidatorClient {
     }
     await this.seen({ kind: 'block', signer, slot, digest, source: 'gossip' });
     this.proposals.add(slot, signer, digest);
+    this.deps.observer?.({
+      kind: 'proposal',
+      slot,
+      signer,
+      digest,
+      headerHash: frToHex(headerHash(header)),
+      header: proposal.header,
+      archive: frToHex(proposal.archive),
+      signature: proposal.signature,
+    });
     return { proposal, header, digest };
   }
 
@@ -317,6 +345,15 @@ export class ValidatorClient {
       return reject('INVALID_MESSAGE', `attester ${attester} is not in the committee of slot ${a.slot}`);
     }
     await this.seen({ kind: 'attestation', signer: attester, slot: a.slot, digest, source: 'gossip' });
+    this.deps.observer?.({
+      kind: 'attestation',
+      slot: a.slot,
+      signer: attester,
+      digest,
+      headerHash: frToHex(a.headerHash),
+      archive: frToHex(a.archive),
+      signature: a.signature,
+    });
     if (!this.pool.add(a.slot, digest, attester, a.signature)) return { result: 'ignore', reason: 'duplicate' };
     return { result: 'accept' };
   };

@@ -2,7 +2,12 @@ import { resolveAztecConfig } from '../../src/cli/commands/start/parse.js';
 import { localNodeConfig } from '../../src/cli/commands/start/local-network.js';
 import { getFreePort } from '../../src/foundation/net/free-port.js';
 import { createL1PublicClient, type L1PublicClient } from '../../src/l1/clients.js';
-import { startAztecNode, type NodeModules, type RunningNode } from '../../src/node/aztec-node.js';
+import {
+  startAztecNode,
+  type NodeModules,
+  type RunningNode,
+  type StartNodeOptions,
+} from '../../src/node/aztec-node.js';
 import type { AztecConfig } from '../../src/node/config.js';
 import { startLocalNetwork, type LocalNetwork } from '../../src/node/local-network.js';
 
@@ -10,8 +15,15 @@ import { startLocalNetwork, type LocalNetwork } from '../../src/node/local-netwo
 export interface InProcessNetwork {
   net: LocalNetwork;
   l1: L1PublicClient;
-  /** Starts a node on the network's L1 with its own free ports and in-memory data; `configure` may adjust its config. */
-  addNode(modules: NodeModules, configure?: (config: AztecConfig) => AztecConfig): Promise<RunningNode>;
+  /**
+   * Starts a node on the network's L1 with its own free ports and in-memory data; `configure` may adjust its config,
+   * `testing` set the node's test-only hooks.
+   */
+  addNode(
+    modules: NodeModules,
+    configure?: (config: AztecConfig) => AztecConfig,
+    testing?: StartNodeOptions['testing'],
+  ): Promise<RunningNode>;
   /** Asks anvil something (evm_snapshot, evm_revert, evm_increaseTime, ...). */
   rpc(method: string, params?: unknown[]): Promise<unknown>;
   stop(): Promise<void>;
@@ -36,9 +48,10 @@ export async function startInProcessNetwork(opts: { validators?: number } = {}):
   return {
     net,
     l1,
-    addNode: async (modules, configure = c => c) => {
+    addNode: async (modules, configure = c => c, testing) => {
       const node = await startAztecNode(configure(localNodeConfig(await configOn(l1Port), net)), modules, {
         l1Addresses: net.deployment.addresses,
+        ...(testing ? { testing } : {}),
       });
       nodes.push(node);
       return node;

@@ -1,7 +1,7 @@
 import { getAddress, type Abi, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FeeAssetAbi, RegistryAbi, RollupAbi, StakingAssetAbi } from '../../src/l1/generated/index.js';
+import { FeeAssetAbi, RegistryAbi, RollupAbi, SlasherAbi, StakingAssetAbi } from '../../src/l1/generated/index.js';
 import { L1TxRevertedError } from '../../src/l1/send.js';
 import { depositValidator } from '../../src/l1/validators.js';
 import { localNetworkAddresses } from '../../src/l1/local-addresses.js';
@@ -37,6 +37,13 @@ describe('deployL1Contracts', () => {
     expect(await read(a.rollup, RollupAbi, 'archiveAt', [0n])).toBe(genesisArchiveRoot());
     expect(await read(a.rollup, RollupAbi, 'L1_BLOCK_AT_GENESIS')).toBe(l1.deployment.deploymentBlock);
     expect(await read(a.rollup, RollupAbi, 'SLOT_DURATION')).toBe(8n);
+    expect(await read(a.rollup, RollupAbi, 'getSlasher')).toBe(a.slasher);
+    expect(await read(a.slasher, SlasherAbi, 'ROLLUP')).toBe(a.rollup);
+    expect(await read(a.slasher, SlasherAbi, 'PENALTY')).toBe(testDeployParams().slashPenalty);
+    expect(await read(a.slasher, SlasherAbi, 'REPORTER_REWARD_BPS')).toBe(testDeployParams().slashReporterRewardBps);
+    expect(await read(a.slasher, SlasherAbi, 'QUORUM')).toBe(testDeployParams().slashingQuorum);
+    expect(await read(a.slasher, SlasherAbi, 'ROUND_SIZE')).toBe(testDeployParams().slashingRoundSize);
+    expect(await read(a.slasher, SlasherAbi, 'VETOER')).toBe(l1.walletClient.account.address);
   });
 
   it('lands at the addresses the local preset carries (fresh anvil, its first account deploying)', () => {

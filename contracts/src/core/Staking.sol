@@ -24,6 +24,7 @@ abstract contract Staking is IStaking {
   mapping(address attester => address) internal _exitRecipient;
   SnapshottedAddressSet.Set internal _attesters;
   bool internal _everAdded;
+  address internal _slasher;
 
   constructor(IERC20 stakingAsset, uint256 minimumStake, uint256 exitDelay) {
     STAKING_ASSET = stakingAsset;
@@ -44,11 +45,30 @@ abstract contract Staking is IStaking {
     if (info.status != Status.VALIDATING) revert Errors.Staking__NotValidating(attester);
     if (msg.sender != info.withdrawer) revert Errors.Staking__NotWithdrawer(info.withdrawer, msg.sender);
     if (recipient == address(0)) revert Errors.Staking__InvalidAddress();
-    info.status = Status.EXITING;
-    info.exitableAt = block.timestamp + EXIT_DELAY;
-    _exitRecipient[attester] = recipient;
-    _attesters.remove(attester, block.timestamp);
-    emit WithdrawInitiated(attester, recipient, info.stake);
+    _exit(attester, info, recipient);
+  }
+
+  /**
+   * @notice Slasher only: takes up to `amount` of `attester`'s stake (validating or exiting) and sends it to the
+   *         slasher. An attester left below `MINIMUM_STAKE` exits as `initiateWithdraw` does, its remaining stake
+   *         claimable by its withdrawer after `EXIT_DELAY`. Returns the amount taken.
+   */
+  function slash(address attester, uint256 amount) external returns (uint256 slashed) {
+    address slasher = _slasher;
+    if (slasher == address(0) || msg.sender != slasher) revert Errors.Staking__NotSlasher(slasher, msg.sender);
+    AttesterInfo storage info = _info[attester];
+    if (info.status == Status.NONE) revert Errors.Staking__NoStake(attester);
+    _beforeSetChange();
+    slashed = amount < info.stake ? amount : info.stake;
+    info.stake -= slashed;
+    emit Slashed(attester, slashed);
+    if (info.status == Status.VALIDATING && info.stake < MINIMUM_STAKE) _exit(attester, info, info.withdrawer);
+    STAKING_ASSET.safeTransfer(slasher, slashed);
+  }
+
+  /** @notice The only account allowed to `slash` (zero until set). */
+  function getSlasher() external view returns (address) {
+    return _slasher;
   }
 
   /** @notice Pays an exited attester's stake to its recipient once `exitableAt` is reached (anyone may call). */
@@ -107,6 +127,23 @@ abstract contract Staking is IStaking {
       Validator calldata v = validators[i];
       _deposit(v.attester, v.proposer, v.withdrawer, v.amount, 0);
     }
+  }
+
+  /** @dev Sets the slasher, once. */
+  function _setSlasher(address slasher) internal {
+    if (slasher == address(0)) revert Errors.Staking__InvalidAddress();
+    if (_slasher != address(0)) revert Errors.Staking__SlasherAlreadySet(_slasher);
+    _slasher = slasher;
+    emit SlasherSet(slasher);
+  }
+
+  /** @dev Leaves the active set now; the stake is claimable by `recipient` after `EXIT_DELAY`. */
+  function _exit(address attester, AttesterInfo storage info, address recipient) private {
+    info.status = Status.EXITING;
+    info.exitableAt = block.timestamp + EXIT_DELAY;
+    _exitRecipient[attester] = recipient;
+    _attesters.remove(attester, block.timestamp);
+    emit WithdrawInitiated(attester, recipient, info.stake);
   }
 
   /** @dev Hook run before a deposit or withdrawal changes the set (the rollup sets up the epoch). */

@@ -69,6 +69,8 @@ interface IStaking {
   event Deposit(address indexed attester, address indexed proposer, address indexed withdrawer, uint256 amount);
   event WithdrawInitiated(address indexed attester, address indexed recipient, uint256 amount);
   event WithdrawFinalised(address indexed attester, address indexed recipient, uint256 amount);
+  event Slashed(address indexed attester, uint256 amount);
+  event SlasherSet(address indexed slasher);
 
   /** @notice Stakes `amount` (pulled from the caller) for a new attester. */
   function deposit(address attester, address proposer, address withdrawer, uint256 amount) external;
@@ -76,6 +78,11 @@ interface IStaking {
   function initiateWithdraw(address attester, address recipient) external;
   /** @notice Sends an exited attester's stake to the recipient chosen at `initiateWithdraw`. */
   function finaliseWithdraw(address attester) external;
+
+  /** @notice Slasher only: takes up to `amount` of the stake of `attester`; returns what was taken. */
+  function slash(address attester, uint256 amount) external returns (uint256);
+  /** @notice The only account allowed to `slash` (zero until the owner sets it). */
+  function getSlasher() external view returns (address);
 
   /** @notice Staking record of `attester`. */
   function getInfo(address attester) external view returns (AttesterInfo memory);
@@ -104,6 +111,8 @@ interface IRollup is IStaking {
 
   /** @notice Owner only, before any attester was ever added: stakes (from the caller) the genesis validators. */
   function initialiseValidatorSet(Validator[] calldata validators) external;
+  /** @notice Owner only, once: the contract allowed to slash stake. */
+  function setSlasher(address slasher) external;
 
   /** @notice Publishes an L2 block; see docs/l1-contracts.md for every check. */
   function propose(

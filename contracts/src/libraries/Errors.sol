@@ -56,6 +56,29 @@ library Errors {
   error Staking__NotExiting(address attester);
   error Staking__WithdrawalNotUnlocked(uint256 exitableAt, uint256 currentTime);
   error Staking__ValidatorSetAlreadyInitialised();
+  error Staking__NotSlasher(address slasher, address caller);
+  error Staking__SlasherAlreadySet(address slasher);
+  error Staking__NoStake(address attester);
+
+  // Slasher
+  error Slasher__InvalidConfig(uint256 penalty, uint256 reporterRewardBps);
+  error Slasher__InvalidHeaderLength(uint256 evidenceIndex, uint256 length);
+  error Slasher__SameDigest(bytes32 digest);
+  error Slasher__DifferentSlots(uint256 slotA, uint256 slotB);
+  error Slasher__InvalidSignature(uint256 evidenceIndex);
+  error Slasher__DifferentSigners(address signerA, address signerB);
+  error Slasher__NotAttester(address signer);
+  error Slasher__AlreadySlashed(address attester, uint256 slot, uint8 offence);
+  error Slasher__InvalidVotingConfig(uint256 quorum, uint256 roundSize);
+  error Slasher__InvalidPayload();
+  error Slasher__OnlyProposerCanSignal(address expected, address actual);
+  error Slasher__SignalAlreadyCastForSlot(uint256 slot);
+  error Slasher__NotVetoer(address vetoer, address caller);
+  error Slasher__RoundNotExecutable(uint256 round, uint256 executableFromRound, uint256 currentRound);
+  error Slasher__RoundExpired(uint256 round, uint256 lastExecutableRound, uint256 currentRound);
+  error Slasher__RoundAlreadyExecuted(uint256 round);
+  error Slasher__QuorumNotReached(uint256 round, address payload, uint256 signals, uint256 quorum);
+  error Slasher__PayloadVetoed(address payload);
 
   // Merkle proofs
   error MerkleLib__IndexOutOfRange(uint256 index, uint256 height);

@@ -25,6 +25,8 @@ export interface RollupLinkedAddresses {
   stakingAsset: Address;
   feeAsset: Address;
   verifier: Address;
+  /** The Slasher (zero when none was set). */
+  slasher: Address;
 }
 
 /** Which L1 state a read is made against: the latest block (default), a block number or a tag. */
@@ -131,14 +133,15 @@ export class RollupContract implements CommitteeReader {
     return getAddress(await this.client.readContract({ ...this.c, functionName: 'INBOX' }));
   }
 
-  /** The contracts the Rollup was deployed with: Inbox, Outbox, staking and fee assets, proof verifier. */
+  /** The contracts the Rollup was deployed with: Inbox, Outbox, staking and fee assets, proof verifier, slasher. */
   async getLinkedAddresses(): Promise<RollupLinkedAddresses> {
-    const [inbox, outbox, stakingAsset, feeAsset, verifier] = await Promise.all([
+    const [inbox, outbox, stakingAsset, feeAsset, verifier, slasher] = await Promise.all([
       this.client.readContract({ ...this.c, functionName: 'INBOX' }),
       this.client.readContract({ ...this.c, functionName: 'OUTBOX' }),
       this.client.readContract({ ...this.c, functionName: 'STAKING_ASSET' }),
       this.client.readContract({ ...this.c, functionName: 'FEE_ASSET' }),
       this.client.readContract({ ...this.c, functionName: 'VERIFIER' }),
+      this.client.readContract({ ...this.c, functionName: 'getSlasher' }),
     ]);
     return {
       inbox: getAddress(inbox),
@@ -146,6 +149,7 @@ export class RollupContract implements CommitteeReader {
       stakingAsset: getAddress(stakingAsset),
       feeAsset: getAddress(feeAsset),
       verifier: getAddress(verifier),
+      slasher: getAddress(slasher),
     };
   }
 

@@ -70,6 +70,7 @@ export const L1ContractAddressesSchema = z.strictObject({
   governanceProposer: L1AddressSchema,
   stakingAssetHandler: L1AddressSchema,
   verifier: L1AddressSchema,
+  slasher: L1AddressSchema,
 });
 
 export const NodeInfoSchema = z.strictObject({

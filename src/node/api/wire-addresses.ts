@@ -20,6 +20,7 @@ export const WIRE_ADDRESS_NAMES = {
   governanceProposer: 'governanceProposerAddress',
   stakingAssetHandler: 'stakingAssetHandlerAddress',
   verifier: 'verifierAddress',
+  slasher: 'slasherAddress',
 } as const satisfies Record<keyof L1ContractAddresses, string>;
 
 type WireName = (typeof WIRE_ADDRESS_NAMES)[keyof typeof WIRE_ADDRESS_NAMES];

@@ -158,6 +158,22 @@ describe('aztec start bad values', () => {
     expect(JSON.stringify(help)).not.toContain('9a9a');
   });
 
+  it('reads the slasher settings and refuses a zero slashing penalty, naming it', () => {
+    const s = start(['--archiver'], {
+      SLASH_EQUIVOCATION_ENABLED: 'false',
+      SLASH_VALIDATORS_NEVER: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+      AZTEC_SLASH_PENALTY: '5e18',
+    });
+    expect(s.config.slasher).toEqual({
+      equivocationEnabled: false,
+      validatorsNever: ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'],
+    });
+    expect(s.config.l1.aztecSlashPenalty).toBe(5n * 10n ** 18n);
+    const message = failure(['--archiver'], { AZTEC_SLASH_PENALTY: '0' });
+    expect(message).toContain('AZTEC_SLASH_PENALTY');
+    expect(message).toContain('above 0');
+  });
+
   it('refuses module combinations that cannot work, naming the flag', () => {
     expect(failure(['--sequencer'])).toContain('--sequencer needs --node');
     expect(failure(['--archiver', '--sequencer'])).toContain('--sequencer needs --node');

@@ -1,0 +1,2 @@
+export * from './equivocating-source.js';
+export * from './evidence.js';
