@@ -81,7 +81,7 @@ async function launchLocalNetwork(): Promise<LaunchFigures> {
     }
     const firstBlockS = elapsed();
     const header = (await rpc(url, 'node_getBlockHeader', [1])) as { globalVariables: { slotNumber: string } };
-    return { rpcS: rpcS, firstBlockS, firstBlockSlot: header.globalVariables.slotNumber };
+    return { rpcS, firstBlockS, firstBlockSlot: header.globalVariables.slotNumber };
   } finally {
     // Its own process group (anvil with it): SIGINT for a clean stop, SIGKILL if it lingers.
     const kill = (sig: NodeJS.Signals) => {
