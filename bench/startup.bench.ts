@@ -3,7 +3,8 @@
 //   `aztec start --help`                       target ≤ 0.5 s
 //   `aztec start --local-network` → JSON-RPC   target ≤ 2 s (first answer to node_getBlockNumber)
 //   → first L2 block over JSON-RPC, and its slot (target: slot 0)
-// Run: npx tsx bench/startup.bench.ts [runs]   (needs dist/: `npm run build:ts`)
+// Run: npx tsx bench/startup.bench.ts [runs] [checkout]   (needs dist/: `npm run build:ts`; `checkout`: another
+// built copy of this repository to time instead, e.g. the main branch for a before/after)
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,7 @@ import { getFreePort } from '../src/foundation/net/free-port.js';
 const RUNS = Number(process.argv[2] ?? 3);
 const HELP_TARGET_S = 0.5;
 const RPC_TARGET_S = 2;
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 // Our settings only from the flags below, whatever the machine's environment says.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
@@ -112,7 +113,7 @@ const nodeS = median(bare);
 const helpS = median(help);
 const rpcS = median(launches.map(l => l.rpcS));
 const blockS = median(launches.map(l => l.firstBlockS));
-console.log(`start-up of bin/aztec.js (medians; bare \`node -e 0\` here: ${s(nodeS)})`);
+console.log(`start-up of ${root}/bin/aztec.js (medians; bare \`node -e 0\` here: ${s(nodeS)})`);
 console.log(
   `  aztec start --help:                 ${s(helpS)} = ${(helpS / HELP_TARGET_S).toFixed(2)}× the ${HELP_TARGET_S} s target` +
     ` (${(helpS - nodeS).toFixed(2)} s above bare node)`,
