@@ -2,12 +2,12 @@ import { Command, CommanderError } from 'commander';
 
 import { errorMessage, NodeError } from '../foundation/errors/index.js';
 import { NODE_VERSION } from '../node/version.js';
-import { commands as defaultCommands } from './commands/index.js';
+import { loadCommandsFor } from './commands/index.js';
 import type { CliCommand, CliContext } from './types.js';
 
 export type { CliCommand, CliContext } from './types.js';
-export { commands } from './commands/index.js';
-export { parseStartCommand, resolveAztecConfig } from './commands/start/index.js';
+export { commandEntries, loadCommands } from './commands/index.js';
+export { parseStartCommand, resolveAztecConfig } from './commands/start/parse.js';
 
 /** The context of a real run: `process.env`, stdout and stderr. */
 export function processContext(): CliContext {
@@ -18,8 +18,8 @@ export function processContext(): CliContext {
   };
 }
 
-/** Builds the `aztec` program with the given subcommands. Errors are thrown, not exited on. */
-export function buildProgram(ctx: CliContext, commands: readonly CliCommand[] = defaultCommands): Command {
+/** Builds the `aztec` program with the given subcommands (`loadCommands()`: all). Errors are thrown, not exited on. */
+export function buildProgram(ctx: CliContext, commands: readonly CliCommand[]): Command {
   const program = new Command('aztec')
     .description('Runs and manages a node of the L2 rollup: `aztec start --help` lists every setting.')
     // The same string `node_getNodeVersion` answers, so a script can compare the binary with a running node.
@@ -55,7 +55,7 @@ function report(err: unknown, ctx: CliContext): number {
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code = 0;
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    await buildProgram(ctx, await loadCommandsFor(argv)).parseAsync(argv);
   } catch (err) {
     code = report(err, ctx);
   }

@@ -20,6 +20,10 @@ export class IndexedFork<L> {
   // Keys inserted in this fork, sorted, with their leaf indices (the committed ones are looked up in the store).
   private keys: bigint[] = [];
   private keyIndices: number[] = [];
+  // Reads of the committed base, which does not change under a live fork (a stale fork fails at commit): a key is
+  // looked up by the state rules, then by the insert's duplicate check, then by the insert itself.
+  private baseLowKeys = new Map<bigint, { key: bigint; index: number } | undefined>();
+  private baseLeaves = new Map<number, L | undefined>();
 
   constructor(
     private readonly core: ForkCore,
@@ -108,6 +112,8 @@ export class IndexedFork<L> {
     this.leaves = new Map();
     this.keys = [];
     this.keyIndices = [];
+    this.baseLowKeys = new Map();
+    this.baseLeaves = new Map();
   }
 
   /** Drops the fork's changes; the fork can no longer be used. */
@@ -132,8 +138,19 @@ export class IndexedFork<L> {
   private leafAt(index: number): L | undefined {
     const own = this.leaves.get(index);
     if (own !== undefined) return own;
+    if (this.baseLeaves.has(index)) return this.baseLeaves.get(index);
     const bytes = this.core.overlay.base.leaf(index);
-    return bytes === undefined ? undefined : this.leafType.decode(bytes);
+    const leaf = bytes === undefined ? undefined : this.leafType.decode(bytes);
+    this.baseLeaves.set(index, leaf);
+    return leaf;
+  }
+
+  private baseLowKey(key: bigint): { key: bigint; index: number } | undefined {
+    if (this.baseLowKeys.has(key)) return this.baseLowKeys.get(key);
+    const base = this.core.overlay.base.lowKey(fieldToBuffer(key));
+    const low = base === undefined ? undefined : { key: BigInt('0x' + base.key.toString('hex')), index: base.index };
+    this.baseLowKeys.set(key, low);
+    return low;
   }
 
   // Index in `keys` of the first key greater than `key`.
@@ -152,11 +169,8 @@ export class IndexedFork<L> {
     const at = this.position(key) - 1;
     let best: { key: bigint; index: number } | undefined =
       at >= 0 ? { key: this.keys[at]!, index: this.keyIndices[at]! } : undefined;
-    const base = this.core.overlay.base.lowKey(fieldToBuffer(key));
-    if (base !== undefined) {
-      const baseKey = BigInt('0x' + base.key.toString('hex'));
-      if (best === undefined || baseKey > best.key) best = { key: baseKey, index: base.index };
-    }
+    const base = this.baseLowKey(key);
+    if (base !== undefined && (best === undefined || base.key > best.key)) best = base;
     const leaf = best === undefined ? undefined : this.leafAt(best.index);
     if (best === undefined || leaf === undefined) {
       throw new MerkleError('MERKLE_CORRUPT', `No low leaf for ${key}: the tree is not prefilled`);

@@ -3,10 +3,11 @@ import { generatePrivateKey } from 'viem/accounts';
 
 import { NodeError } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
+import { sleep } from '../foundation/timers/index.js';
 import type { L1Deployment } from '../l1/addresses.js';
 import { startAnvil, type Anvil } from '../l1/anvil.js';
 import { BYTES_PER_BLOB } from '../l1/blobs/encoding.js';
-import { sendBlobTransaction } from '../l1/blobs/send.js';
+import { getKzg, ZERO_BLOB_KZG } from '../l1/blobs/kzg.js';
 import {
   createL1PublicClient,
   createL1WalletClient,
@@ -156,6 +157,8 @@ export async function startLocalNetwork(l1: L1Config, opts: LocalNetworkOptions)
 /**
  * Sends one blob transaction, from a throwaway account (so that the deployer's nonces, and with them the contract
  * addresses, stay as `src/l1/local-addresses.ts` has them): anvil and this process load the KZG trusted setup now.
+ * The two loads overlap: the all-zero blob's commitment and proof are known constants, so the transaction goes out
+ * first, and this process loads its own setup (seconds, blocking) while anvil loads its one to check the blob.
  */
 async function warmUpKzg(publicClient: L1PublicClient, clientOpts: L1ClientOptions): Promise<void> {
   const walletClient = createL1WalletClient(clientOpts, generatePrivateKey());
@@ -163,8 +166,22 @@ async function warmUpKzg(publicClient: L1PublicClient, clientOpts: L1ClientOptio
     method: 'anvil_setBalance' as 'eth_chainId',
     params: [walletClient.account.address, '0xde0b6b3a7640000'] as never,
   });
-  await sendBlobTransaction(
-    { publicClient, walletClient },
-    { to: walletClient.account.address, data: '0x', blobs: [new Uint8Array(BYTES_PER_BLOB)], label: 'KZG warm-up' },
-  );
+  const request = await walletClient.prepareTransactionRequest({
+    account: walletClient.account,
+    chain: walletClient.chain,
+    type: 'eip4844',
+    to: walletClient.account.address,
+    blobs: [new Uint8Array(BYTES_PER_BLOB)],
+    kzg: ZERO_BLOB_KZG,
+    maxFeePerBlobGas: 10n ** 9n,
+  });
+  const serializedTransaction = await walletClient.signTransaction(request);
+  const sent = publicClient.sendRawTransaction({ serializedTransaction });
+  sent.catch(() => undefined); // awaited below; this only keeps a rejection from going unhandled meanwhile
+  // Let the request reach anvil before this thread blocks on its own setup.
+  await sleep(50);
+  getKzg();
+  const hash = await sent;
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new LocalNetworkError('The KZG warm-up blob transaction reverted', { hash });
 }

@@ -1,8 +1,9 @@
-import { recoverPublicKey, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import { privateKeyToAccount, sign } from 'viem/accounts';
 
+import { recoverUncompressedPublicKey } from '../foundation/crypto/secp256k1.js';
 import { NodeError } from '../foundation/errors/index.js';
-import { frToHex, hashToFr, type Fr } from './fr.js';
+import { frToBuffer, frToHex, hashToFr, type Fr } from './fr.js';
 import { SIGNATURE_LENGTH } from './limits.js';
 import type { Tx, UnsignedTx } from './tx.js';
 import { txHash } from './tx-codec.js';
@@ -34,7 +35,8 @@ export async function signTx(tx: UnsignedTx, privateKey: Hex): Promise<Tx> {
 
 /**
  * L2 address of the key that signed `tx` (the tx is valid only if it equals `tx.feePayer`). Throws a `NodeError`
- * `INVALID_TX_SIGNATURE` when no key can be recovered.
+ * `INVALID_TX_SIGNATURE` when no key can be recovered. Recovered by libsecp256k1 where its binding loads (≈ 50 µs),
+ * else by viem in JavaScript (≈ 1.4 ms).
  */
 export async function recoverFeePayer(tx: Tx): Promise<Fr> {
   if (tx.signature.length !== SIGNATURE_LENGTH) {
@@ -44,7 +46,7 @@ export async function recoverFeePayer(tx: Tx): Promise<Fr> {
     );
   }
   try {
-    const publicKey = await recoverPublicKey({ hash: frToHex(txHash(tx)), signature: tx.signature });
+    const publicKey = await recoverUncompressedPublicKey(frToBuffer(txHash(tx)), tx.signature);
     return l2AddressFromPublicKey(publicKey);
   } catch (err) {
     throw new NodeError(

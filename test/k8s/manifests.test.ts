@@ -8,7 +8,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 
-import { commands } from '../../src/cli/commands/index.js';
+import { commandEntries } from '../../src/cli/commands/index.js';
 import { parseStartCommand } from '../../src/cli/commands/start/parse.js';
 import { knownEnvVars } from '../../src/foundation/config/index.js';
 import { aztecConfigSections } from '../../src/node/config.js';
@@ -230,7 +230,7 @@ describe('k8s/ manifests', () => {
     expect(others.map(o => o.container.args)).toEqual([['migrate-ha-db', 'up']]);
     for (const { container } of others) {
       const name = container.args![0]!;
-      if (!commands.some(c => c.name === name)) {
+      if (!commandEntries.some(c => c.name === name)) {
         expect(PENDING_COMMANDS.has(name), `aztec ${name} is not a command`).toBe(true);
         continue;
       }

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 
-import { getAddress, isAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 
+import { checksumAddress, hasValidChecksum } from '../crypto/address.js';
 import { LOG_LEVELS, parseLevelSpec } from '../log/index.js';
 import { ConfigParseError } from './errors.js';
 import type { ConfigParser } from './types.js';
@@ -183,8 +184,8 @@ export const address = makeParser(
   },
   (raw): Address => {
     if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) throw new ConfigParseError('it is not 0x followed by 40 hex characters');
-    if (!isAddress(raw, { strict: true })) throw new ConfigParseError('its mixed-case EIP-55 checksum is wrong');
-    return getAddress(raw);
+    if (!hasValidChecksum(raw)) throw new ConfigParseError('its mixed-case EIP-55 checksum is wrong');
+    return checksumAddress(raw);
   },
 );
 

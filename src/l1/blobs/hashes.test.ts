@@ -10,7 +10,7 @@ import {
 } from 'viem';
 import { describe, expect, it } from 'vitest';
 
-import { bytesToBlobs } from './encoding.js';
+import { BYTES_PER_BLOB, bytesToBlobs } from './encoding.js';
 import { BlobHashMismatchError, InvalidBlobInputError } from './errors.js';
 import {
   blobCommitments,
@@ -21,13 +21,23 @@ import {
   verifyBlobsAgainstHashes,
   versionedHash,
 } from './hashes.js';
-import { getKzg } from './kzg.js';
+import { getKzg, ZERO_BLOB_KZG } from './kzg.js';
 
 const blobs = bytesToBlobs(randomBytes(150_000)); // two blobs
 
 describe('KZG and versioned hashes', () => {
   it('loads the trusted setup once', () => {
     expect(getKzg()).toBe(getKzg());
+  });
+
+  it("knows the all-zero blob's commitment and proof without the setup (the local network's warm-up)", () => {
+    const zero = new Uint8Array(BYTES_PER_BLOB);
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const commitment = getKzg().blobToKzgCommitment(zero);
+    expect(hex(ZERO_BLOB_KZG.blobToKzgCommitment(zero))).toBe(hex(commitment));
+    expect(hex(ZERO_BLOB_KZG.computeBlobKzgProof(zero, commitment))).toBe(
+      hex(getKzg().computeBlobKzgProof(zero, commitment)),
+    );
   });
 
   it('matches viem: commitments and versioned hashes', () => {

@@ -22,3 +22,15 @@ export function getKzg(): Kzg {
   });
   return kzg;
 }
+
+/** The all-zero blob commits to the point at infinity (compressed: `0xc0` and 47 zero bytes), and so does its proof. */
+const ZERO_BLOB_G1 = Uint8Array.from([0xc0, ...new Uint8Array(47)]);
+
+/**
+ * KZG for the all-zero blob only, without the trusted setup: lets a blob transaction go out before this process has
+ * loaded it (the local network's warm-up). Wrong for any other blob.
+ */
+export const ZERO_BLOB_KZG: Kzg = defineKzg({
+  blobToKzgCommitment: () => ZERO_BLOB_G1,
+  computeBlobKzgProof: () => ZERO_BLOB_G1,
+});

@@ -158,6 +158,35 @@ describe('buildBlock', () => {
     expect(headerHash(again.block.header)).toBe(headerHash(built.block.header));
   });
 
+  it('sees earlier txs of the block before its trees are written: a repeated nullifier is refused, balances carry', async () => {
+    const shared = freshFr();
+    const first = await makeTx(ALICE_KEY, {
+      nullifiers: [shared],
+      actions: [{ type: 'transfer', to: BOB, amount: 10n ** 9n }],
+    });
+    const clash = await makeTx(ALICE_KEY, { nullifiers: [freshFr(), shared] });
+    // BOB holds only what `first` sends him: `spend` pays from a balance written earlier in the block.
+    const spend = await makeTx(BOB_KEY, { actions: [{ type: 'transfer', to: ALICE, amount: 1n }] });
+    const opts = options([first, clash, spend], { l1ToL2Messages: [] });
+    const before = opts.fork.getStateReference().nullifierTree;
+    const built = await buildBlock(opts);
+    expect(built.included).toEqual([first, spend]);
+    expect(built.failed.map(f => f.rejection.code)).toEqual(['DUPLICATE_NULLIFIER']);
+    // The nullifier tree grew by the included txs' nullifiers only, once each.
+    expect(built.block.header.state.nullifierTree.nextAvailableLeafIndex).toBe(before.nextAvailableLeafIndex + 2);
+    expect(built.timings.totalMs).toBeGreaterThan(0);
+    // Applied tx by tx on another world state, the same body gives the same trees as the batched inserts.
+    const other = await openTestWorld();
+    try {
+      await commitFundingBlock(other, [[ALICE, 10n ** 12n]]);
+      const fork = other.worldState.prepareBlock(built.block, []);
+      expect(fork.getStateReference()).toEqual(built.block.header.state);
+      fork.discard();
+    } finally {
+      await other.store.close();
+    }
+  });
+
   it('stops at maxTxsPerBlock', async () => {
     const txs = await Promise.all([1, 2, 3, 4, 5].map(() => makeTx(ALICE_KEY)));
     const built = await buildBlock(options(txs, { maxTxsPerBlock: 2 }));

@@ -14,8 +14,15 @@ import {
 } from '../../types/index.js';
 import type { WorldStateFork } from '../../world-state/types.js';
 import { TxExecutionError, txRejection, type TxRejection } from './rejection.js';
-import { checkTxStateless, computeGasUsed, touchedAccounts } from './rules.js';
-import { runTxOnState } from './state.js';
+import { checkTxStateless, computeGasUsed, touchedAccounts, type SignatureCheck } from './rules.js';
+import { runTxOnState, type TxStateView } from './state.js';
+
+/**
+ * What `executeTx` reads and writes: a world-state fork, or the block builder's `BlockScratch` over one (which keeps
+ * the block's writes in memory and inserts them into the fork's trees once per block).
+ */
+export type TxExecutionState = TxStateView &
+  Pick<WorldStateFork, 'insertNullifiers' | 'appendNoteHashes' | 'writePublicData'>;
 
 /** What `executeTx` needs besides the fork and the tx. */
 export interface TxExecutionContext {
@@ -27,6 +34,8 @@ export interface TxExecutionContext {
   feeJuicePortal: Address;
   /** Bytes left in the block body: a tx whose effect is larger is refused with `BLOCK_FULL`, touching nothing. */
   maxEffectSize?: number;
+  /** The signature check (default `checkTxSignature`); the block builder passes results it checked in a batch. */
+  checkSignature?: SignatureCheck;
 }
 
 /** An executed tx: its effect (already applied to the fork) and the gas it used. */
@@ -50,11 +59,11 @@ export function isRejected(r: ExecuteTxResult): r is { rejected: TxRejection } {
  * Everything runs on scratch state: a refused tx leaves the fork exactly as it was; an accepted one's effect is
  * applied (nullifiers, note hashes, public data writes) and returned.
  */
-export async function executeTx(fork: WorldStateFork, tx: Tx, ctx: TxExecutionContext): Promise<ExecuteTxResult> {
+export async function executeTx(fork: TxExecutionState, tx: Tx, ctx: TxExecutionContext): Promise<ExecuteTxResult> {
   const reject = (rejected: TxRejection) => ({ rejected });
   const { globals } = ctx;
   const gas = computeGasUsed(tx, globals.feeRecipient);
-  const invalid = await checkTxStateless(tx, globals, gas, globals.gasFees);
+  const invalid = await checkTxStateless(tx, globals, gas, globals.gasFees, ctx.checkSignature);
   if (invalid) return reject(invalid);
   if (ctx.maxEffectSize !== undefined && gas.daGas > ctx.maxEffectSize) {
     return reject(
@@ -92,7 +101,7 @@ export async function executeTx(fork: WorldStateFork, tx: Tx, ctx: TxExecutionCo
 }
 
 /** Writes an accepted effect to the fork; nullifiers first, so a clash (checked above already) writes nothing. */
-function applyEffect(fork: WorldStateFork, effect: TxEffect): void {
+function applyEffect(fork: TxExecutionState, effect: TxEffect): void {
   try {
     fork.insertNullifiers(effect.nullifiers);
   } catch (err) {

@@ -172,15 +172,21 @@ export function checkTxGas(tx: UnsignedTx, gas: Gas, baseFees?: GasFees): TxReje
  * Every check that needs no state, in the protocol's order: chain, version, expiry against `ctx.blockNumber`,
  * counts and size, signature, `gas` within the limits, and (when given) the max fees against `baseFees`. The pool
  * runs it for the next block with the worst-case gas; the builder and the attesters for the block, with its gas.
+ * `checkSignature` lets the builder pass signature results it checked for a batch of txs at once; the order of the
+ * checks (and so the rejection reported) is the same either way.
  */
 export async function checkTxStateless(
   tx: Tx,
   ctx: TxStaticContext,
   gas: Gas,
   baseFees?: GasFees,
+  checkSignature: SignatureCheck = checkTxSignature,
 ): Promise<TxRejection | undefined> {
-  return checkTxStatic(tx, ctx) ?? (await checkTxSignature(tx)) ?? checkTxGas(tx, gas, baseFees);
+  return checkTxStatic(tx, ctx) ?? (await checkSignature(tx)) ?? checkTxGas(tx, gas, baseFees);
 }
+
+/** A signature check: `checkTxSignature`, or a lookup of its results computed ahead (the block builder's batch). */
+export type SignatureCheck = (tx: Tx) => Promise<TxRejection | undefined> | TxRejection | undefined;
 
 /** Checks that a tx's own nullifiers are distinct: returns the first repeated one. */
 export function firstRepeated(values: readonly Fr[]): Fr | undefined {

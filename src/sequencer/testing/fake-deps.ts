@@ -231,6 +231,15 @@ export class FakeSequencerWorld {
           included,
           failed,
           deferred: [],
+          timings: {
+            signaturesMs: 0,
+            executionMs: 0,
+            treeInsertsMs: 0,
+            blobEncodingMs: 0,
+            commitmentsMs: 0,
+            headerMs: 0,
+            totalMs: 0,
+          },
         };
         this.built.push(built);
         return built;

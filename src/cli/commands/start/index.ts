@@ -1,11 +1,7 @@
 import { configureLogging, createLogger } from '../../../foundation/log/index.js';
-import { redactAztecConfig } from '../../../node/config.js';
 import { passThroughCommand } from '../../flags.js';
 import type { CliCommand } from '../../types.js';
-import { startLocalNetwork } from './local-network.js';
-import { fetchNetworkPreset } from '../../../node/networks.js';
 import { networkUrlOf, parseStartCommand } from './parse.js';
-import { runStart } from './run.js';
 
 export { parseStartCommand, resolveAztecConfig, startSections } from './parse.js';
 export type { ResolveOptions, ResolvedAztecConfig, StartCommand } from './parse.js';
@@ -13,7 +9,8 @@ export type { StartModules } from './modules.js';
 
 /**
  * `aztec start`: its options are generated from the config declarations, so commander only passes the raw
- * arguments through to `parseStartCommand`.
+ * arguments through to `parseStartCommand`. What runs the node is imported once the arguments are parsed, so
+ * `aztec start --help` and a refused setting answer without loading it.
  */
 export const startCommand: CliCommand = {
   name: 'start',
@@ -24,7 +21,9 @@ export const startCommand: CliCommand = {
       'Starts the modules chosen by flags (--node, --archiver, --sequencer, ...). See `aztec start --help`.',
     ).action(async (args: string[]) => {
       const url = networkUrlOf(args, ctx.env);
-      const fetchedPresets = url ? { [url]: await fetchNetworkPreset(url) } : undefined;
+      const fetchedPresets = url
+        ? { [url]: await (await import('../../../node/networks.js')).fetchNetworkPreset(url) }
+        : undefined;
       const parsed = parseStartCommand(args, ctx.env, fetchedPresets ? { fetchedPresets } : {});
       if (parsed.kind === 'help') {
         ctx.stdout(parsed.text);
@@ -35,9 +34,15 @@ export const startCommand: CliCommand = {
         level: config.node.logLevel,
         ...(config.node.logJson !== undefined ? { json: config.node.logJson } : {}),
       });
+      const { redactAztecConfig } = await import('../../../node/config.js');
       createLogger('cli').verbose('Resolved configuration', { modules, config: redactAztecConfig(config) });
-      if (modules.localNetwork) await startLocalNetwork(config, modules.validators, ctx);
-      else await runStart(config, modules, parsed.origins);
+      if (modules.localNetwork) {
+        const { startLocalNetwork } = await import('./local-network.js');
+        await startLocalNetwork(config, modules.validators, ctx);
+      } else {
+        const { runStart } = await import('./run.js');
+        await runStart(config, modules, parsed.origins);
+      }
     });
   },
 };
