@@ -881,6 +881,39 @@ groups:
         annotations:
           summary: 'The data directory of {{ $labels.instance }} fills up within a day at this rate'
           description: 'Add space to the filesystem of DATA_DIRECTORY.'
+
+      - alert: AztecValidatorMissingDuties
+        # The sentinel's count of this node's own validators' missed proposals and attestations (docs/sentinel.md).
+        expr: increase(aztec_sentinel_missed_duties_total[30m]) >= 3
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Validator {{ $labels.validator }} on {{ $labels.instance }} missed {{ $value }} {{ $labels.duty }} duties in 30 minutes'
+          description: >-
+            node_getValidatorStats (or aztec get-info --validator) shows which slots. Check that the node is synced,
+            has peers and that its publisher has ETH.
+
+      - alert: AztecDoppelgangerDetected
+        # A starting node saw one of its attesters signing elsewhere and will not sign with it (VALIDATOR_DOPPELGANGER_EPOCHS).
+        expr: max by (instance, attester) (aztec_validator_doppelganger_detected) == 1
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Attester {{ $labels.attester }} of {{ $labels.instance }} is signing somewhere else'
+          description: >-
+            This node refuses to sign with it. Stop the other machine holding this key, then restart this node
+            (nodeAdmin_getValidatorStatus names the signature it saw).
+
+      - alert: AztecValidatorSlashed
+        # L1's Slasher slashed one of this node's attesters for signing two different digests in one slot.
+        expr: increase(aztec_slasher_own_validator_slashed_total[1h]) > 0
+        labels:
+          severity: critical
+        annotations:
+          summary: 'A validator of {{ $labels.instance }} was slashed on L1 ({{ $labels.offence }})'
+          description: >-
+            Two machines are signing with one key, or the slashing protection history was lost. Stop all but one
+            signer before anything else; see docs/slashing.md.
 AZTEC_MONITORING_FILE_EOF
       ;;
     grafana/provisioning/datasources/prometheus.yml)
