@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Runs before `npm test`: the tests use a few system tools besides Node (the guide's `curl … | jq …` commands,
 // `docker-compose config` for the generated compose file, shellcheck for the setup scripts, Prometheus and promtool
-// for the monitoring files). Installs the missing
+// for the monitoring files, PostgreSQL's initdb and pg_ctl for HA signing). Installs the missing
 // ones with apt-get when that is possible (Debian, as root), else says exactly what to install.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const TOOLS = {
   jq: 'jq',
@@ -13,8 +15,16 @@ const TOOLS = {
   // `promtool check` and a real Prometheus scraping a node (test/monitoring/).
   promtool: 'prometheus',
   prometheus: 'prometheus',
+  // A real PostgreSQL server for HA signing (src/foundation/testing/postgres-server.ts).
+  initdb: 'postgresql',
+  pg_ctl: 'postgresql',
 };
-const has = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const onPath = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+// Debian keeps PostgreSQL's server binaries off PATH, in /usr/lib/postgresql/<major>/bin.
+const inPostgresLib = cmd =>
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some(major => existsSync(join('/usr/lib/postgresql', major, 'bin', cmd)));
+const has = cmd => onPath(cmd) || ((cmd === 'initdb' || cmd === 'pg_ctl') && inPostgresLib(cmd));
 const missing = Object.entries(TOOLS).filter(([cmd]) => !has(cmd));
 if (missing.length === 0) process.exit(0);
 
@@ -27,6 +37,6 @@ if (root && has('apt-get')) {
 }
 console.error(
   `The tests need ${missing.map(([cmd]) => cmd).join(', ')}. Install them, e.g.: sudo apt-get install ${packages.join(' ')}` +
-    ' (macOS: brew install jq curl docker-compose shellcheck prometheus).',
+    ' (macOS: brew install jq curl docker-compose shellcheck prometheus postgresql).',
 );
 process.exit(1);
