@@ -34,7 +34,8 @@ import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer } from './sequencer-factory.js';
-import { resolveNodeValidators } from './validator-keys.js';
+import { checkSigningProtection, connectHaSigning } from './signing-protection.js';
+import { resolveNodeValidators, type NodeValidator } from './validator-keys.js';
 import { NODE_VERSION } from './version.js';
 
 export type { NodeModules } from './modules.js';
@@ -75,6 +76,10 @@ export async function startAztecNode(
   if (problems.length > 0) throw new ConfigError(problems);
   // The node's attesters (the keystore's, or VALIDATOR_PRIVATE_KEY's one), read first: a bad keystore stops the start.
   const validators = await resolveNodeValidators(config);
+  // A node that signs needs slashing protection that outlives it: a data directory or HA signing (or the allowance).
+  const signs =
+    validators.length > 0 && !config.validator.disabled && (modules.sequencer || (config.p2p.enabled && modules.node));
+  checkSigningProtection(config, signs);
   const log = createLogger('node');
   const life = new Lifecycle(log);
   const readiness = new Readiness();
@@ -209,8 +214,13 @@ export async function startAztecNode(
       });
     }
 
-    // Every signature of a validator key, with or without P2P, is recorded here first.
-    const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
+    // Every signature of a validator key, with or without P2P, is recorded here first; with HA signing, its duty is
+    // claimed in the shared database before that.
+    const chainRoot = chainIdentityRoot(config.l1.l1ChainId, addresses.rollup);
+    const protection = new SlashingProtection(store, chainRoot);
+    const ha = signs ? await connectHaSigning(config, chainRoot, log) : undefined;
+    if (ha) life.add('HA signing database', ha, h => h.close());
+    const signerOf = (v: NodeValidator) => new ProtectedSigner(v.attesterPrivateKey, protection, { ha });
     // With P2P, the committee's duties: validate and re-execute proposals, attest, collect attestations.
     let validatorClient: ValidatorClient | undefined;
     if (p2p && txPool && worldState) {
@@ -230,7 +240,7 @@ export async function startAztecNode(
             baseFees: ts => baseFees.at(ts),
             rollup: addresses.rollup,
             rollupVersion: constants.version,
-            signers: validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection)),
+            signers: validators.map(signerOf),
             metrics: validatorMetrics(metrics),
           },
           config.validator,
@@ -254,7 +264,7 @@ export async function startAztecNode(
         epochCache,
         baseFees,
         validatorClient,
-        protection,
+        signers: validators.map(signerOf),
         metrics,
         validators,
       });

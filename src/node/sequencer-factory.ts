@@ -21,7 +21,7 @@ import { makeTimetable } from '../sequencer/timetable.js';
 import type { TxPool } from '../tx-pool/index.js';
 import { P2PAttestationSource } from '../validator/attestation-source.js';
 import { LocalAttestations } from '../validator/local-attestations.js';
-import { ProtectedSigner, type SlashingProtection } from '../validator/slashing-protection.js';
+import type { ProtectedSigner } from '../validator/slashing-protection.js';
 import type { ValidatorClient } from '../validator/validator-client.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BaseFeeSource } from '../protocol/fees/index.js';
@@ -42,8 +42,11 @@ export interface SequencerFactoryDeps {
   baseFees: BaseFeeSource;
   /** With P2P: attestations come from the committee over gossip; without, only this node's own. */
   validatorClient: ValidatorClient | undefined;
-  /** The node's slashing protection history; the attestations signed without P2P go through it too. */
-  protection: SlashingProtection;
+  /**
+   * The node's attester keys behind its slashing protection (and HA claims), one per validator, in `validators`
+   * order: the attestations signed without P2P go through them.
+   */
+  signers: readonly ProtectedSigner[];
   /** The node's validators, their keys resolved (`resolveNodeValidators`). */
   validators: readonly NodeValidator[];
   /** The node's metrics registry (proposal → quorum latency, slots given up without a quorum). */
@@ -97,7 +100,7 @@ export function createSequencer(d: SequencerFactoryDeps): { sequencer: Sequencer
     publishers: v.publisherPrivateKeys.map(publisherOf),
   }));
   const funds = new PublisherFunds(l1.publicClient, config.sequencer.publisherMinBalance, { metrics: d.metrics });
-  const signers = d.validators.map(v => new ProtectedSigner(v.attesterPrivateKey, d.protection));
+  const signers = d.signers;
   const build: BuildBlockFn = args =>
     buildBlock({
       fork: args.fork,

@@ -180,31 +180,96 @@ export function parseInterchange(doc: unknown, chainRoot: Hex): InterchangeEntry
 }
 
 /**
- * The validator key behind slashing protection: every signature is recorded first (`SlashingProtection`), then
- * made. Proposals and attestations are signed over the proposal digest (`signProposalDigest`).
+ * "Was this signed by us": the digest signed for `kind` at `slot` by `signer`, if any. The node's LMDB history
+ * (`SlashingProtection`) answers synchronously, the HA signing database (`HaSigningDatabase`, every node of the set)
+ * asynchronously: `await` the answer either way.
+ */
+export interface SignedDutyLookup {
+  get(kind: SigningKind, signer: Address, slot: bigint): Hex | undefined | Promise<Hex | undefined>;
+}
+
+/** The HA signing database as the signer uses it (`HaSigningDatabase`): claim a duty, then record its signature. */
+export interface DutyClaims {
+  readonly nodeId: string;
+  claim(
+    kind: SigningKind,
+    attester: Address,
+    slot: bigint,
+    digest: Hex,
+  ): Promise<{ won: true; again: boolean } | { won: false; holder: string; digest: Hex }>;
+  recordSignature(kind: SigningKind, attester: Address, slot: bigint, signature: Hex): Promise<void>;
+}
+
+/**
+ * The validator key behind slashing protection: with HA signing, the duty is first claimed in the shared database
+ * (`DutyClaims`; lost → not signed), then every signature is recorded in the node's own history
+ * (`SlashingProtection`), then made. Proposals and attestations are signed over the proposal digest
+ * (`signProposalDigest`).
  */
 export class ProtectedSigner {
   /** The attester address of the key. */
   readonly address: Address;
   private readonly log: Logger;
+  private readonly ha: DutyClaims | undefined;
 
   constructor(
     private readonly privateKey: Hex,
     private readonly protection: SlashingProtection,
-    logger?: Logger,
+    opts: { logger?: Logger; ha?: DutyClaims | undefined } = {},
   ) {
     this.address = privateKeyToAddress(privateKey);
-    this.log = logger ?? createLogger('validator');
+    this.log = opts.logger ?? createLogger('validator');
+    this.ha = opts.ha;
   }
 
-  /** Signs `digest` as `kind` for `slot`; throws `SLASHABLE_SIGNATURE` if a different one was signed. */
+  /**
+   * Signs `digest` as `kind` for `slot`; throws `SLASHABLE_SIGNATURE` if a different one was signed, and with HA
+   * `HA_DUTY_TAKEN` when another node claimed the duty (or this one claimed it with another digest) and
+   * `HA_CLAIM_FAILED` when the database cannot answer.
+   */
   async sign(kind: SigningKind, slot: bigint, digest: Hex): Promise<Attestation> {
+    if (this.ha) await this.claim(this.ha, kind, slot, digest);
     try {
       this.protection.checkAndRecord(kind, this.address, slot, digest);
     } catch (err) {
       this.log.warn('Slashing protection refused to sign', { kind, slot, digest });
       throw err;
     }
-    return signProposalDigest(digest, this.privateKey);
+    const signature = await signProposalDigest(digest, this.privateKey);
+    if (this.ha) {
+      const packed = `${signature.r}${signature.s.slice(2)}${signature.v.toString(16).padStart(2, '0')}` as Hex;
+      await this.ha.recordSignature(kind, this.address, slot, packed).catch((err: unknown) => {
+        this.log.warn('Could not record the signature in the HA signing database', { kind, slot, err });
+      });
+    }
+    return signature;
+  }
+
+  private async claim(ha: DutyClaims, kind: SigningKind, slot: bigint, digest: Hex): Promise<void> {
+    let result;
+    try {
+      result = await ha.claim(kind, this.address, slot, digest);
+    } catch (err) {
+      this.log.warn('HA signing database did not answer: not signing', { kind, slot, err });
+      throw new ValidatorError(
+        'HA_CLAIM_FAILED',
+        `not signing the ${kind} of slot ${slot}: the HA signing database (VALIDATOR_HA_DATABASE_URL) did not ` +
+          `answer: ${err instanceof Error ? err.message : String(err)}`,
+        { kind, slot, signer: this.address },
+      );
+    }
+    if (result.won) return;
+    const why =
+      result.holder === ha.nodeId
+        ? `this node already claimed it with digest ${result.digest}`
+        : `node ${result.holder} claimed it${result.digest === digest.toLowerCase() ? '' : ` with digest ${result.digest}`}`;
+    // The normal outcome for every node of an HA set but one.
+    this.log.debug('HA duty claimed elsewhere: not signing', { kind, slot, holder: result.holder });
+    throw new ValidatorError('HA_DUTY_TAKEN', `not signing the ${kind} of ${this.address} at slot ${slot}: ${why}`, {
+      kind,
+      slot,
+      signer: this.address,
+      holder: result.holder,
+    });
   }
 }
