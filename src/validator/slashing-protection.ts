@@ -76,21 +76,17 @@ export class SlashingProtection {
 
   /** The whole history as an interchange document. */
   exportInterchange(): SlashingProtectionInterchange {
-    const byKey = new Map<string, SlashingProtectionInterchange['data'][number]>();
-    for (const { key, value } of this.map.entries()) {
-      const [kind, signer, slot] = key;
-      let entry = byKey.get(signer);
-      if (!entry) {
-        entry = { pubkey: getAddress(signer), signed_blocks: [], signed_attestations: [] };
-        byKey.set(signer, entry);
-      }
-      const record = { slot: BigInt(slot).toString(), signing_root: value };
-      (kind === 'block' ? entry.signed_blocks : entry.signed_attestations).push(record);
-    }
-    return {
-      metadata: { interchange_format_version: '5', genesis_validators_root: this.chainRoot },
-      data: [...byKey.values()],
-    };
+    return buildInterchange(this.chainRoot, this.records());
+  }
+
+  /** Every record of the history, by kind, signer and slot. */
+  records(): InterchangeEntry[] {
+    return [...this.map.entries()].map(({ key: [kind, signer, slot], value }) => ({
+      kind,
+      signer: getAddress(signer),
+      slot: BigInt(slot),
+      digest: value,
+    }));
   }
 
   /**
@@ -121,6 +117,59 @@ export class SlashingProtection {
       return fromFile.size;
     });
   }
+}
+
+/**
+ * An interchange document of `records` (deduplicated; two digests for one kind, signer and slot are refused with
+ * `INTERCHANGE_CONFLICT`), with an entry for each of `attesters` too, signed or not.
+ */
+export function buildInterchange(
+  chainRoot: Hex,
+  records: readonly InterchangeEntry[],
+  attesters: readonly Address[] = [],
+): SlashingProtectionInterchange {
+  const byKey = new Map<string, SlashingProtectionInterchange['data'][number]>();
+  const entryOf = (signer: Address) => {
+    const key = signer.toLowerCase();
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { pubkey: getAddress(signer), signed_blocks: [], signed_attestations: [] };
+      byKey.set(key, entry);
+    }
+    return entry;
+  };
+  for (const a of attesters) entryOf(a);
+  const seen = new Map<string, Hex>();
+  for (const { kind, signer, slot, digest } of records) {
+    const key = `${kind}:${signer.toLowerCase()}:${slot}`;
+    const d = digest.toLowerCase() as Hex;
+    const known = seen.get(key);
+    if (known !== undefined) {
+      if (known !== d) {
+        throw new ValidatorError(
+          'INTERCHANGE_CONFLICT',
+          `the ${kind} of ${signer} at slot ${slot} is recorded with two digests, ${known} and ${d}`,
+          { kind, signer, slot, existing: known, imported: d },
+        );
+      }
+      continue;
+    }
+    seen.set(key, d);
+    const entry = entryOf(signer);
+    (kind === 'block' ? entry.signed_blocks : entry.signed_attestations).push({
+      slot: slot.toString(),
+      signing_root: d,
+    });
+  }
+  for (const entry of byKey.values()) {
+    const bySlot = (a: InterchangeRecord, b: InterchangeRecord) => (BigInt(a.slot) < BigInt(b.slot) ? -1 : 1);
+    entry.signed_blocks.sort(bySlot);
+    entry.signed_attestations.sort(bySlot);
+  }
+  return {
+    metadata: { interchange_format_version: '5', genesis_validators_root: chainRoot },
+    data: [...byKey.values()],
+  };
 }
 
 function bad(message: string, context: Record<string, unknown> = {}): never {
