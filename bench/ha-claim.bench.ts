@@ -23,13 +23,19 @@ function quantiles(samples: number[]): { p50: number; p99: number } {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-async function time(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < Math.min(100, n); i++) await fn(-1 - i); // warm-up
-  const out: number[] = [];
+/**
+ * Times each of `fns` `n` times, interleaved (i-th call of each, then the next i), so that the load of a shared
+ * machine falls on all of them alike; after a warm-up on indexes not measured.
+ */
+async function timeInterleaved(n: number, fns: readonly ((i: number) => Promise<unknown>)[]): Promise<number[][]> {
+  for (let i = 0; i < Math.min(100, n); i++) for (const fn of fns) await fn(n + i);
+  const out = fns.map(() => [] as number[]);
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    out.push(performance.now() - t0);
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn(i);
+      out[k]!.push(performance.now() - t0);
+    }
   }
   return out;
 }
@@ -39,48 +45,50 @@ if (!avail.available) {
   console.error(`ha-claim bench: ${avail.reason}`);
   process.exit(1);
 }
-const server = await startPostgres(avail.bin);
+// Durable, as a production server is (fsync, synchronous commit): a won claim waits for its WAL flush.
+const server = await startPostgres(avail.bin, { durable: true });
 try {
   const pool = openHaPool(server.url);
   await migrateUp(pool);
   await pool.end();
-  // Durability as a production server has it (the harness turns it off for tests): a claim waits for its commit.
-  const admin = openHaPool(server.url, 1);
-  await admin.query('ALTER SYSTEM SET synchronous_commit = on');
-  await admin.query('SELECT pg_reload_conf()');
-  await admin.end();
 
   const a = await HaSigningDatabase.connect({ url: server.url, chainRoot: ROOT, nodeId: 'node-a' });
   const b = await HaSigningDatabase.connect({ url: server.url, chainRoot: ROOT, nodeId: 'node-b' });
   const attester = privateKeyToAddress(generatePrivateKey());
   const digest = (i: number): Hex => keccak256(toHex(i));
 
-  const select1 = await time(N, () => a.ping());
-  const won = await time(N, i => a.claim('attestation', attester, BigInt(1_000_000 + i), digest(i)));
-  // The other node of the set, losing each of those duties: the INSERT that conflicts, then the read of the row.
-  const lost = await time(N, i => b.claim('attestation', attester, BigInt(1_000_000 + i), digest(i)));
+  // A temporary LMDB store, as a node without DATA_DIRECTORY has.
   const store = await openKvStore({ name: 'bench' });
-  const key = generatePrivateKey();
-  const signer = new ProtectedSigner(key, new SlashingProtection(store, ROOT), { ha: a });
-  const signed = await time(N, i => signer.sign('attestation', BigInt(2_000_000 + i), digest(i)));
+  const signer = new ProtectedSigner(generatePrivateKey(), new SlashingProtection(store, ROOT), { ha: a });
+  // The same without HA: what the claim adds to a signature.
+  const local = new ProtectedSigner(generatePrivateKey(), new SlashingProtection(store, ROOT));
+  const [select1, won, lost, signed, unshared] = await timeInterleaved(N, [
+    () => a.ping(),
+    i => a.claim('attestation', attester, BigInt(1_000_000 + i), digest(i)),
+    // The other node of the set, losing the duty just won: the INSERT that conflicts, then the read of the row.
+    i => b.claim('attestation', attester, BigInt(1_000_000 + i), digest(i)),
+    i => signer.sign('attestation', BigInt(2_000_000 + i), digest(i)),
+    i => local.sign('attestation', BigInt(3_000_000 + i), digest(i)),
+  ]);
   await store.close();
   await a.close();
   await b.close();
 
-  const base = quantiles(select1);
+  const base = quantiles(select1!);
   const fmt = (x: number) => x.toFixed(3).padStart(8);
   console.log(
-    `HA claim round trip on PostgreSQL (${server.url.replace(/^.*@/, '')}), ${N} each, synchronous_commit on`,
+    `HA claim round trip on PostgreSQL (${server.url.replace(/^.*@/, '')}), ${N} each, fsync and synchronous_commit on`,
   );
-  console.log(`${'measurement'.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  p50 / SELECT 1`);
+  console.log(`${'measurement'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  p50 / SELECT 1`);
   for (const [name, samples] of [
     ['SELECT 1 (baseline)', select1],
     ['claim won (INSERT)', won],
     ['claim lost (INSERT + SELECT)', lost],
     ['sign with HA (claim+LMDB+sig+UPDATE)', signed],
+    ['sign without HA (LMDB+sig)', unshared],
   ] as const) {
-    const q = quantiles(samples);
-    console.log(`${name.padEnd(34)} ${fmt(q.p50)} ${fmt(q.p99)}  ${(q.p50 / base.p50).toFixed(2).padStart(6)}×`);
+    const q = quantiles(samples ?? []);
+    console.log(`${name.padEnd(38)} ${fmt(q.p50)} ${fmt(q.p99)}  ${(q.p50 / base.p50).toFixed(2).padStart(6)}×`);
   }
 } finally {
   await server.stop();

@@ -121,8 +121,12 @@ const alive = (pid: number) => {
   }
 };
 
-/** initdb into a fresh temporary folder and start a server on a free 127.0.0.1 port (waits until it is ready). */
-export async function startPostgres(bin: PostgresBinaries): Promise<PostgresServer> {
+/**
+ * initdb into a fresh temporary folder and start a server on a free 127.0.0.1 port (waits until it is ready).
+ * Durability is off (no fsync, asynchronous commit) unless `durable`: a test server is thrown away with its folder;
+ * a benchmark of commit latency wants it on, as in production.
+ */
+export async function startPostgres(bin: PostgresBinaries, opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const asPostgres = isRoot();
   const dir = mkdtempSync(join(tmpdir(), 'aztec-pg-'));
   const dataDir = join(dir, 'data');
@@ -134,8 +138,9 @@ export async function startPostgres(bin: PostgresBinaries): Promise<PostgresServ
   try {
     run(bin.initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], asPostgres);
     const port = await getFreePort();
-    // Durability off: a test server, thrown away with its folder. The socket lives in the folder, not /run.
-    const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dataDir} -c fsync=off -c synchronous_commit=off`;
+    // The socket lives in the folder, not /run.
+    const durability = opts.durable ? '' : ' -c fsync=off -c synchronous_commit=off';
+    const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dataDir}${durability}`;
     run(
       bin.pgCtl,
       ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dataDir, 'server.log'), '-o', options],
