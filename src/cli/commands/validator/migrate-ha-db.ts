@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type pg from 'pg';
 
 import { defineConfigMappings, parsers as p } from '../../../foundation/config/index.js';
 import { validatorConfigMappings } from '../../../validator/config.js';
@@ -63,30 +64,45 @@ function report(direction: 'up' | 'down', url: string, r: MigrationResult, ctx: 
   ctx.stdout(`${where} is at schema version ${r.version}\n`);
 }
 
-async function run(direction: 'up' | 'down', args: string[], ctx: CliContext): Promise<void> {
-  const spec = direction === 'up' ? upSpec : downSpec;
-  const parsed = parseCommand<typeof downMappings>(spec as CommandSpec<typeof downMappings>, args, ctx.env);
-  if (parsed.kind === 'help') return ctx.stdout(parsed.text);
-  const { own } = parsed;
-  if (own.databaseUrl === undefined) throw missingSetting(databaseUrl, 'the database whose schema to migrate');
-  const pool = openHaPool(own.databaseUrl, 1);
+/** Runs `migrate` on a one-connection pool of the URL; a failure that is not SQL names VALIDATOR_HA_DATABASE_URL. */
+async function migrateWith(
+  url: string,
+  migrate: (pool: pg.Pool) => Promise<MigrationResult>,
+): Promise<MigrationResult> {
+  const pool = openHaPool(url, 1);
   try {
-    const result = await (direction === 'up' ? migrateUp(pool) : migrateDown(pool, own.steps)).catch((err: unknown) => {
-      // An SQL error (a migration that fails) is shown as it is; anything else is a connection problem.
-      if (typeof (err as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code))
-        throw err;
-      throw unreachable(own.databaseUrl!, err);
-    });
-    report(direction, own.databaseUrl, result, ctx);
+    return await migrate(pool);
+  } catch (err) {
+    // An SQL error (a migration that fails) carries its SQLSTATE and is shown as it is; anything else is the
+    // connection.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) throw err;
+    throw unreachable(url, err);
   } finally {
     await pool.end();
   }
 }
 
+async function runUp(args: string[], ctx: CliContext): Promise<void> {
+  const parsed = parseCommand(upSpec, args, ctx.env);
+  if (parsed.kind === 'help') return ctx.stdout(parsed.text);
+  const url = parsed.own.databaseUrl;
+  if (url === undefined) throw missingSetting(databaseUrl, 'the database whose schema to migrate');
+  report('up', url, await migrateWith(url, pool => migrateUp(pool)), ctx);
+}
+
+async function runDown(args: string[], ctx: CliContext): Promise<void> {
+  const parsed = parseCommand(downSpec, args, ctx.env);
+  if (parsed.kind === 'help') return ctx.stdout(parsed.text);
+  const { databaseUrl: url, steps } = parsed.own;
+  if (url === undefined) throw missingSetting(databaseUrl, 'the database whose schema to migrate');
+  report('down', url, await migrateWith(url, pool => migrateDown(pool, steps)), ctx);
+}
+
 function sub(group: Command, name: 'up' | 'down', summary: string, ctx: CliContext): void {
   passThroughCommand(group, name, summary)
     .exitOverride()
-    .action(async (args: string[]) => run(name, args, ctx));
+    .action(async (args: string[]) => (name === 'up' ? runUp(args, ctx) : runDown(args, ctx)));
 }
 
 /** `aztec migrate-ha-db up|down [--database-url <url>]`. */
