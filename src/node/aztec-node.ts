@@ -39,6 +39,7 @@ import { createProverNode } from './prover-factory.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer, type SequencerFactoryDeps } from './sequencer-factory.js';
 import { startSentinel } from './sentinel-factory.js';
+import { checkSigningProtection, connectHaSigning, signedDutyLookup } from './signing-protection.js';
 import { createSlasher, type SlasherFactoryDeps } from './slasher-factory.js';
 import { nodeStatusView } from './status/node-status.js';
 import { resolveNodeValidators } from './validator-keys.js';
@@ -90,6 +91,10 @@ export async function startAztecNode(
   if (problems.length > 0) throw new ConfigError(problems);
   // The node's attesters (the keystore's, or VALIDATOR_PRIVATE_KEY's one), read first: a bad keystore stops the start.
   const validators = await resolveNodeValidators(config);
+  // A node that signs needs slashing protection that outlives it: a data directory or HA signing (or the allowance).
+  const signs =
+    validators.length > 0 && !config.validator.disabled && (modules.sequencer || (config.p2p.enabled && modules.node));
+  checkSigningProtection(config, signs);
   const log = createLogger('node');
   const life = new Lifecycle(log);
   const readiness = new Readiness();
@@ -191,14 +196,24 @@ export async function startAztecNode(
       );
       await follower.start();
     }
-    // Every signature of a validator key, with or without P2P, is recorded here first.
-    const protection = new SlashingProtection(store, chainIdentityRoot(config.l1.l1ChainId, addresses.rollup));
+    // Every signature of a validator key, with or without P2P, is recorded here first; with HA signing, its duty is
+    // claimed in the shared database before that.
+    const chainRoot = chainIdentityRoot(config.l1.l1ChainId, addresses.rollup);
+    const protection = new SlashingProtection(store, chainRoot);
+    const ha = signs ? await connectHaSigning(config, chainRoot, log) : undefined;
+    if (ha) life.add('HA signing database', ha, h => h.close());
     // Doppelganger protection (VALIDATOR_DOPPELGANGER_EPOCHS): the watch starts now; the signers wait for its end.
-    // `record` answers "did one of our nodes sign this": the local history here; with HA signing it must be the HA
-    // database's lookup (same `get(kind, signer, slot)`), so that the nodes of one HA set are not doppelgangers.
+    // `record` answers "did one of our nodes sign this": with HA signing, any node of the set (the shared database),
+    // so that the nodes of one HA set are not each other's doppelgangers; then this node's own history.
     const doppelganger = new DoppelgangerProtection(
       { epochs: validators.length > 0 ? config.validator.doppelgangerEpochs : 0 },
-      { attesters: validators.map(v => v.attester), constants, clock, record: protection, metrics },
+      {
+        attesters: validators.map(v => v.attester),
+        constants,
+        clock,
+        record: signedDutyLookup(protection, ha),
+        metrics,
+      },
     );
     doppelganger.start();
     if (doppelganger.enabled) {
@@ -219,7 +234,9 @@ export async function startAztecNode(
         )
         .start();
     }
-    const signers = validators.map(v => new ProtectedSigner(v.attesterPrivateKey, protection, undefined, doppelganger));
+    const signers = validators.map(
+      v => new ProtectedSigner(v.attesterPrivateKey, protection, { ha, gate: doppelganger }),
+    );
 
     life.add('archiver', archiver, a => a.stop());
     await archiver.start();

@@ -26,8 +26,8 @@ function attestationMetrics(registry: MetricsRegistry) {
 }
 
 /**
- * The sequencer's `AttestationSource` over P2P: signs its own attestation and the proposal (both through slashing
- * protection), gossips the proposal, then polls the validator client's attestation pool every
+ * The sequencer's `AttestationSource` over P2P: signs the proposal and its own attestations (all through slashing
+ * protection, the proposal first), gossips the proposal, then polls the validator client's attestation pool every
  * `attestationsPollingIntervalMs` (for at most `attestationsWaitTimeoutMs`, and not past the deadline) until a quorum
  * of committee members attested. Attestations come back in committee order.
  */
@@ -60,6 +60,9 @@ export class P2PAttestationSource implements AttestationSource {
 
     let signature: Attestation;
     try {
+      // The proposal first: with HA signing, the node that wins the block claim is the one that attests its own
+      // block with the set's attesters, so two nodes of the set never split those attestations between them.
+      signature = await proposer.sign('block', slot, digest);
       // Every attester of ours in the committee attests our own block (gossip does not bring our proposal back).
       for (const signer of this.client.signers) {
         if (!committee.some(a => a.toLowerCase() === signer.address.toLowerCase())) continue;
@@ -72,7 +75,6 @@ export class P2PAttestationSource implements AttestationSource {
           .publish('attestation', encodeBlockAttestation(attestation))
           .catch((err: unknown) => this.log.warn('Could not gossip our attestation', { slot, err }));
       }
-      signature = await proposer.sign('block', slot, digest);
     } catch (err) {
       if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
       throw err;

@@ -32,6 +32,43 @@ export const validatorConfigMappings = defineConfigMappings({
     default: 6000,
     description: 'How long a proposer waits for attestations; after this it gives up the block for that slot.',
   },
+  haSigningEnabled: {
+    env: 'VALIDATOR_HA_SIGNING_ENABLED',
+    flag: '--validator.haSigningEnabled',
+    parse: p.boolean,
+    default: false,
+    description:
+      'High-availability signing: several nodes run the same attesters, and each duty (attester, slot, proposal or ' +
+      'attestation) is claimed in the PostgreSQL database VALIDATOR_HA_DATABASE_URL before it is signed, so only one ' +
+      'node signs it.',
+  },
+  haDatabaseUrl: {
+    env: 'VALIDATOR_HA_DATABASE_URL',
+    flag: '--validator.haDatabaseUrl',
+    parse: p.url(['postgres', 'postgresql']),
+    secret: true,
+    description:
+      'PostgreSQL URL of the HA signing database shared by the nodes of one validator set ' +
+      '(postgres://user:password@host:5432/db); prepare its schema with `aztec migrate-ha-db up`.',
+  },
+  haNodeId: {
+    env: 'VALIDATOR_HA_NODE_ID',
+    flag: '--validator.haNodeId',
+    parse: p.text('<id>', 'validator-0'),
+    defaultText: "the machine's host name",
+    description:
+      "This node's name in the HA signing database: unique among the nodes sharing it, and the same across restarts " +
+      '(a restarted node may re-sign a duty it claimed with the same digest).',
+  },
+  allowEphemeralSigningProtection: {
+    env: 'VALIDATOR_ALLOW_EPHEMERAL_SIGNING_PROTECTION',
+    flag: '--validator.allowEphemeralSigningProtection',
+    parse: p.boolean,
+    default: false,
+    description:
+      'Let a validator sign without a data directory or HA signing, its slashing protection history kept in memory ' +
+      'and lost at exit (a restart may then sign a second, different block or attestation for a slot): for tests.',
+  },
   attestationsPollingIntervalMs: {
     env: 'VALIDATOR_ATTESTATIONS_POLLING_INTERVAL_MS',
     flag: '--validator.attestationsPollingIntervalMs',

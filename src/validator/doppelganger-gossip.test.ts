@@ -90,7 +90,7 @@ describe('doppelganger protection on gossip', () => {
     );
     dg.start();
     watchClock.now = systemClock.nowMs();
-    const signers = [sharedKey, ownKey].map(k => new ProtectedSigner(k, ourProtection, undefined, dg));
+    const signers = [sharedKey, ownKey].map(k => new ProtectedSigner(k, ourProtection, { gate: dg }));
     const ours = client(ourNode, signers, epochCache, { onSignature: dg.observe.bind(dg) });
     expect(signers.map(s => s.refusal())).toEqual([undefined, undefined]);
 

@@ -30,7 +30,7 @@ async function setup(epochs: number, record?: SigningRecord) {
   const clock = { now: inSlot(10n), nowMs: () => clock.now };
   const metrics = new Registry();
   const [keyA, keyB] = [generatePrivateKey(), generatePrivateKey()];
-  const signerOf = (k: Hex, gate: DoppelgangerProtection) => new ProtectedSigner(k, protection, undefined, gate);
+  const signerOf = (k: Hex, gate: DoppelgangerProtection) => new ProtectedSigner(k, protection, { gate: gate });
   const probe = new ProtectedSigner(keyA, protection);
   const probeB = new ProtectedSigner(keyB, protection);
   const dg = new DoppelgangerProtection(

@@ -4,16 +4,15 @@ import { createLogger, type Logger } from '../foundation/log/index.js';
 import { gauge, Registry, type MetricsRegistry } from '../foundation/metrics/index.js';
 import { nowSeconds, type Clock } from '../foundation/time/index.js';
 import { slotAt, type RollupTimeConstants } from '../protocol/epoch/time.js';
-import type { SigningGate, SigningKind } from './slashing-protection.js';
+import type { SignedDutyLookup, SigningGate, SigningKind } from './slashing-protection.js';
 
 /**
  * The one question doppelganger protection asks of the node's own signing record: which digest did one of our
- * nodes sign as `kind` for `signer` at `slot`? `SlashingProtection` answers it from the local store; an HA signer
- * answers it from the shared database, so that nodes sharing one database are not each other's doppelgangers.
+ * nodes sign as `kind` for `signer` at `slot`? `SlashingProtection` answers it from the local store; with HA signing
+ * the shared database answers it (`signedDutyLookup`), so that nodes sharing one database are not each other's
+ * doppelgangers.
  */
-export interface SigningRecord {
-  get(kind: SigningKind, signer: Address, slot: bigint): Hex | undefined | Promise<Hex | undefined>;
-}
+export type SigningRecord = SignedDutyLookup;
 
 /** Where a signature was seen. */
 export type SignatureSource = 'gossip' | 'l1';

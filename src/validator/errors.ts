@@ -9,7 +9,11 @@ export type ValidatorErrorCode =
   /** An interchange file conflicts with the stored history (or with itself). */
   | 'INTERCHANGE_CONFLICT'
   /** Doppelganger protection holds the attester: still watching, or another signer of its key was seen. */
-  | 'DOPPELGANGER';
+  | 'DOPPELGANGER'
+  /** Another node of the HA set claimed this duty (or claimed it with another digest): this node does not sign. */
+  | 'HA_DUTY_TAKEN'
+  /** The HA signing database could not be asked: nothing is signed without its answer. */
+  | 'HA_CLAIM_FAILED';
 
 /** A refusal of the validator client (slashing protection, interchange import). */
 export class ValidatorError extends NodeError {

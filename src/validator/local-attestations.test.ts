@@ -141,7 +141,7 @@ describe('LocalAttestations', () => {
     const [held, ...free] = keys.map(k => privateKeyToAddress(k)) as [Address, Address, Address];
     const gate = { refusal: (a: Address) => (a === held ? `doppelganger protection: ${held} is held` : undefined) };
     const local = new LocalAttestations(
-      keys.map(k => new ProtectedSigner(k, protection, undefined, gate)),
+      keys.map(k => new ProtectedSigner(k, protection, { gate: gate })),
       L1,
     );
     const built = await block(3n);

@@ -26,7 +26,7 @@ export class LocalAttestations implements AttestationSource {
   }
 
   async collect(
-    args: Pick<AttestationRequest, 'built' | 'committee' | 'quorum'>,
+    args: Pick<AttestationRequest, 'built' | 'committee' | 'quorum'> & Partial<Pick<AttestationRequest, 'proposer'>>,
   ): Promise<{ attestations: Attestation[] } | { reason: string }> {
     const { committee, quorum, built } = args;
     if (committee.length === 0) return { attestations: [] };
@@ -51,6 +51,17 @@ export class LocalAttestations implements AttestationSource {
       frToHex(built.block.archive.root),
     );
     const attestations: Attestation[] = [];
+    // The proposal is claimed first (it is not gossiped here): with HA signing, only the node of the set that wins
+    // it attests with the set's attesters, so two nodes never split the committee's attestations between them.
+    const proposer = args.proposer && this.signers.find(s => s.address.toLowerCase() === args.proposer!.toLowerCase());
+    if (proposer) {
+      try {
+        await proposer.sign('block', slot, digest);
+      } catch (err) {
+        if (err instanceof ValidatorError) return { reason: `slashing protection: ${err.message}` };
+        throw err;
+      }
+    }
     for (const signer of mine) {
       try {
         attestations.push(await signer.sign('attestation', slot, digest));

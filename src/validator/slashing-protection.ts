@@ -86,21 +86,17 @@ export class SlashingProtection {
 
   /** The whole history as an interchange document. */
   exportInterchange(): SlashingProtectionInterchange {
-    const byKey = new Map<string, SlashingProtectionInterchange['data'][number]>();
-    for (const { key, value } of this.map.entries()) {
-      const [kind, signer, slot] = key;
-      let entry = byKey.get(signer);
-      if (!entry) {
-        entry = { pubkey: getAddress(signer), signed_blocks: [], signed_attestations: [] };
-        byKey.set(signer, entry);
-      }
-      const record = { slot: BigInt(slot).toString(), signing_root: value };
-      (kind === 'block' ? entry.signed_blocks : entry.signed_attestations).push(record);
-    }
-    return {
-      metadata: { interchange_format_version: '5', genesis_validators_root: this.chainRoot },
-      data: [...byKey.values()],
-    };
+    return buildInterchange(this.chainRoot, this.records());
+  }
+
+  /** Every record of the history, by kind, signer and slot. */
+  records(): InterchangeEntry[] {
+    return [...this.map.entries()].map(({ key: [kind, signer, slot], value }) => ({
+      kind,
+      signer: getAddress(signer),
+      slot: BigInt(slot),
+      digest: value,
+    }));
   }
 
   /**
@@ -131,6 +127,59 @@ export class SlashingProtection {
       return fromFile.size;
     });
   }
+}
+
+/**
+ * An interchange document of `records` (deduplicated; two digests for one kind, signer and slot are refused with
+ * `INTERCHANGE_CONFLICT`), with an entry for each of `attesters` too, signed or not.
+ */
+export function buildInterchange(
+  chainRoot: Hex,
+  records: readonly InterchangeEntry[],
+  attesters: readonly Address[] = [],
+): SlashingProtectionInterchange {
+  const byKey = new Map<string, SlashingProtectionInterchange['data'][number]>();
+  const entryOf = (signer: Address) => {
+    const key = signer.toLowerCase();
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { pubkey: getAddress(signer), signed_blocks: [], signed_attestations: [] };
+      byKey.set(key, entry);
+    }
+    return entry;
+  };
+  for (const a of attesters) entryOf(a);
+  const seen = new Map<string, Hex>();
+  for (const { kind, signer, slot, digest } of records) {
+    const key = `${kind}:${signer.toLowerCase()}:${slot}`;
+    const d = digest.toLowerCase() as Hex;
+    const known = seen.get(key);
+    if (known !== undefined) {
+      if (known !== d) {
+        throw new ValidatorError(
+          'INTERCHANGE_CONFLICT',
+          `the ${kind} of ${signer} at slot ${slot} is recorded with two digests, ${known} and ${d}`,
+          { kind, signer, slot, existing: known, imported: d },
+        );
+      }
+      continue;
+    }
+    seen.set(key, d);
+    const entry = entryOf(signer);
+    (kind === 'block' ? entry.signed_blocks : entry.signed_attestations).push({
+      slot: slot.toString(),
+      signing_root: d,
+    });
+  }
+  for (const entry of byKey.values()) {
+    const bySlot = (a: InterchangeRecord, b: InterchangeRecord) => (BigInt(a.slot) < BigInt(b.slot) ? -1 : 1);
+    entry.signed_blocks.sort(bySlot);
+    entry.signed_attestations.sort(bySlot);
+  }
+  return {
+    metadata: { interchange_format_version: '5', genesis_validators_root: chainRoot },
+    data: [...byKey.values()],
+  };
 }
 
 function bad(message: string, context: Record<string, unknown> = {}): never {
@@ -198,23 +247,48 @@ export interface SigningGate {
 }
 
 /**
- * The validator key behind slashing protection: every signature is recorded first (`SlashingProtection`), then
- * made. Proposals and attestations are signed over the proposal digest (`signProposalDigest`). With a `gate`
- * (doppelganger protection), nothing is signed or recorded while it refuses.
+ * "Was this signed by us": the digest signed for `kind` at `slot` by `signer`, if any. The node's LMDB history
+ * (`SlashingProtection`) answers synchronously, the HA signing database (`HaSigningDatabase`, every node of the set)
+ * asynchronously: `await` the answer either way.
+ */
+export interface SignedDutyLookup {
+  get(kind: SigningKind, signer: Address, slot: bigint): Hex | undefined | Promise<Hex | undefined>;
+}
+
+/** The HA signing database as the signer uses it (`HaSigningDatabase`): claim a duty, then record its signature. */
+export interface DutyClaims {
+  readonly nodeId: string;
+  claim(
+    kind: SigningKind,
+    attester: Address,
+    slot: bigint,
+    digest: Hex,
+  ): Promise<{ won: true; again: boolean } | { won: false; holder: string; digest: Hex }>;
+  recordSignature(kind: SigningKind, attester: Address, slot: bigint, signature: Hex): Promise<void>;
+}
+
+/**
+ * The validator key behind slashing protection: with a `gate` (doppelganger protection), nothing is claimed, signed
+ * or recorded while it refuses; with HA signing, the duty is then claimed in the shared database (`DutyClaims`;
+ * lost → not signed), then every signature is recorded in the node's own history (`SlashingProtection`), then made.
+ * Proposals and attestations are signed over the proposal digest (`signProposalDigest`).
  */
 export class ProtectedSigner {
   /** The attester address of the key. */
   readonly address: Address;
   private readonly log: Logger;
+  private readonly ha: DutyClaims | undefined;
+  private readonly gate: SigningGate | undefined;
 
   constructor(
     private readonly privateKey: Hex,
     private readonly protection: SlashingProtection,
-    logger?: Logger,
-    private readonly gate?: SigningGate,
+    opts: { logger?: Logger; ha?: DutyClaims | undefined; gate?: SigningGate | undefined } = {},
   ) {
     this.address = privateKeyToAddress(privateKey);
-    this.log = logger ?? createLogger('validator');
+    this.log = opts.logger ?? createLogger('validator');
+    this.ha = opts.ha;
+    this.gate = opts.gate;
   }
 
   /** Why this key may not sign now (the gate's reason), undefined when it may. */
@@ -224,18 +298,55 @@ export class ProtectedSigner {
 
   /**
    * Signs `digest` as `kind` for `slot`; throws `DOPPELGANGER` while the gate refuses, `SLASHABLE_SIGNATURE` if a
-   * different digest was signed.
+   * different one was signed, and with HA `HA_DUTY_TAKEN` when another node claimed the duty (or this one claimed it
+   * with another digest) and `HA_CLAIM_FAILED` when the database cannot answer.
    */
   async sign(kind: SigningKind, slot: bigint, digest: Hex): Promise<Attestation> {
     const refused = this.refusal();
     if (refused !== undefined)
       throw new ValidatorError('DOPPELGANGER', refused, { kind, slot, attester: this.address });
+    if (this.ha) await this.claim(this.ha, kind, slot, digest);
     try {
       this.protection.checkAndRecord(kind, this.address, slot, digest);
     } catch (err) {
       this.log.warn('Slashing protection refused to sign', { kind, slot, digest });
       throw err;
     }
-    return signProposalDigest(digest, this.privateKey);
+    const signature = await signProposalDigest(digest, this.privateKey);
+    if (this.ha) {
+      const packed = `${signature.r}${signature.s.slice(2)}${signature.v.toString(16).padStart(2, '0')}` as Hex;
+      await this.ha.recordSignature(kind, this.address, slot, packed).catch((err: unknown) => {
+        this.log.warn('Could not record the signature in the HA signing database', { kind, slot, err });
+      });
+    }
+    return signature;
+  }
+
+  private async claim(ha: DutyClaims, kind: SigningKind, slot: bigint, digest: Hex): Promise<void> {
+    let result;
+    try {
+      result = await ha.claim(kind, this.address, slot, digest);
+    } catch (err) {
+      this.log.warn('HA signing database did not answer: not signing', { kind, slot, err });
+      throw new ValidatorError(
+        'HA_CLAIM_FAILED',
+        `not signing the ${kind} of slot ${slot}: the HA signing database (VALIDATOR_HA_DATABASE_URL) did not ` +
+          `answer: ${err instanceof Error ? err.message : String(err)}`,
+        { kind, slot, signer: this.address },
+      );
+    }
+    if (result.won) return;
+    const why =
+      result.holder === ha.nodeId
+        ? `this node already claimed it with digest ${result.digest}`
+        : `node ${result.holder} claimed it${result.digest === digest.toLowerCase() ? '' : ` with digest ${result.digest}`}`;
+    // The normal outcome for every node of an HA set but one.
+    this.log.debug('HA duty claimed elsewhere: not signing', { kind, slot, holder: result.holder });
+    throw new ValidatorError('HA_DUTY_TAKEN', `not signing the ${kind} of ${this.address} at slot ${slot}: ${why}`, {
+      kind,
+      slot,
+      signer: this.address,
+      holder: result.holder,
+    });
   }
 }

@@ -134,6 +134,9 @@ export function localNodeConfig(config: AztecConfig, net: LocalNetwork): AztecCo
     },
     validator: {
       ...config.validator,
+      // The local network's L1 lives in memory and starts anew every time: a slashing protection history cannot
+      // outlive its chain, so the node signs without a data directory (VALIDATOR_ALLOW_EPHEMERAL_SIGNING_PROTECTION).
+      allowEphemeralSigningProtection: true,
       // A keystore brings its own keys; otherwise the first genesis validator's.
       validatorPrivateKey:
         config.validator.keyStoreDirectory !== undefined

@@ -10,7 +10,10 @@ import {
   summarizeInterchange,
   type InterchangeSummary,
 } from '../../../node/slashing-protection-history.js';
+import { validatorConfigMappings } from '../../../validator/config.js';
 import { ValidatorError } from '../../../validator/errors.js';
+import { redactDatabaseUrl } from '../../../validator/ha/index.js';
+import { loadKeystore } from '../../../validator/keystore/index.js';
 import { chainIdentityRoot, parseInterchange } from '../../../validator/slashing-protection.js';
 import { configCommand, missingSetting, type CommandSpec } from '../../command-config.js';
 
@@ -21,8 +24,24 @@ const dataDirectory = {
   description: 'The data directory the node runs with (as given to `aztec start`); its history is in <dir>/node.',
 };
 
+// The node's HA setting: with it, the history of every node of the HA set is read or written too.
+const haDatabaseUrl = {
+  ...validatorConfigMappings.haDatabaseUrl,
+  aliases: ['--database-url'],
+  description:
+    'The HA signing database the nodes share (VALIDATOR_HA_SIGNING_ENABLED): its duties of this chain are exported ' +
+    'with the data directory’s, or the file is imported into it too. Either this or --data-directory is required.',
+};
+
+const keystore = {
+  ...validatorConfigMappings.keyStoreDirectory,
+  description: 'The node’s keystore: the export lists every attester of it, those that signed nothing too.',
+};
+
 const exportMappings = defineConfigMappings({
   dataDirectory,
+  haDatabaseUrl,
+  keystore,
   file: {
     flag: '--file',
     parse: p.text('<path>', 'slashing-protection.json'),
@@ -33,6 +52,7 @@ const exportMappings = defineConfigMappings({
 
 const importMappings = defineConfigMappings({
   dataDirectory,
+  haDatabaseUrl,
   file: {
     flag: '--file',
     parse: p.text('<path>', 'slashing-protection.json'),
@@ -84,9 +104,20 @@ const recordsText = (s: InterchangeSummary) =>
 
 /** `aztec export-slashing-protection --data-directory <dir> [--file <path>]`. */
 export const exportSlashingProtectionCommand = configCommand(exportSpec, async ({ own, config }, ctx) => {
-  if (!own.dataDirectory) throw missingSetting(exportMappings.dataDirectory, 'the history is read from <dir>/node');
+  if (!own.dataDirectory && !own.haDatabaseUrl) {
+    throw missingSetting(
+      exportMappings.dataDirectory,
+      'the history is read from <dir>/node (or from the HA signing database, --validator.haDatabaseUrl / ' +
+        'VALIDATOR_HA_DATABASE_URL)',
+    );
+  }
   const chain = chainOf(config);
-  const doc = await exportSlashingProtection(own.dataDirectory, chain.root);
+  const attesters = own.keystore ? (await loadKeystore(own.keystore)).map(v => v.attester) : [];
+  const doc = await exportSlashingProtection(
+    { dataDirectory: own.dataDirectory, haDatabaseUrl: own.haDatabaseUrl },
+    chain.root,
+    attesters,
+  );
   const summary = summarizeInterchange(parseInterchange(doc, chain.root));
   const what = `${recordsText(summary)} (L1 chain ${chain.l1ChainId}, rollup ${chain.rollup})`;
   const text = `${JSON.stringify(doc, null, 2)}\n`;
@@ -105,7 +136,13 @@ export const exportSlashingProtectionCommand = configCommand(exportSpec, async (
 
 /** `aztec import-slashing-protection --data-directory <dir> --file <path>`. */
 export const importSlashingProtectionCommand = configCommand(importSpec, async ({ own, config }, ctx) => {
-  if (!own.dataDirectory) throw missingSetting(importMappings.dataDirectory, 'the history is merged into <dir>/node');
+  if (!own.dataDirectory && !own.haDatabaseUrl) {
+    throw missingSetting(
+      importMappings.dataDirectory,
+      'the history is merged into <dir>/node (or into the HA signing database, --validator.haDatabaseUrl / ' +
+        'VALIDATOR_HA_DATABASE_URL)',
+    );
+  }
   if (!own.file) throw missingSetting(importMappings.file, 'the interchange file to import');
   const chain = chainOf(config);
   let doc: unknown;
@@ -117,7 +154,11 @@ export const importSlashingProtectionCommand = configCommand(importSpec, async (
   }
   let result;
   try {
-    result = await importSlashingProtection(own.dataDirectory, chain.root, doc);
+    result = await importSlashingProtection(
+      { dataDirectory: own.dataDirectory, haDatabaseUrl: own.haDatabaseUrl },
+      chain.root,
+      doc,
+    );
   } catch (err) {
     if (!(err instanceof ValidatorError)) throw err;
     const hint =
@@ -130,7 +171,7 @@ export const importSlashingProtectionCommand = configCommand(importSpec, async (
     });
   }
   ctx.stdout(
-    `Imported ${own.file} into ${own.dataDirectory}: ${recordsText(result.summary)}, ${result.added} of them new ` +
+    `Imported ${own.file} into ${[own.dataDirectory, own.haDatabaseUrl && redactDatabaseUrl(own.haDatabaseUrl)].filter(Boolean).join(' and ')}: ${recordsText(result.summary)}, ${result.added} of them new ` +
       `(L1 chain ${chain.l1ChainId}, rollup ${chain.rollup})\n`,
   );
 });
