@@ -26,6 +26,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
   sequencer: ['foundation', 'types', 'kv', 'l1', 'world-state', 'protocol'],
   validator: ['foundation', 'types', 'kv', 'l1', 'world-state', 'protocol', 'p2p'],
   prover: ['foundation', 'types', 'l1', 'world-state', 'protocol'],
+  snapshot: ['foundation', 'types', 'kv', 'world-state', 'archiver'],
   node: [
     'foundation',
     'types',
@@ -40,6 +41,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'sequencer',
     'validator',
     'prover',
+    'snapshot',
   ],
   cli: [
     'foundation',
@@ -54,6 +56,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'sequencer',
     'validator',
     'prover',
+    'snapshot',
     'node',
   ],
 };

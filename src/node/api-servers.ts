@@ -5,7 +5,7 @@ import type { Archiver } from '../archiver/archiver.js';
 import { NodeError } from '../foundation/errors/index.js';
 import { JsonRpcServer, rpcNamespace, type RpcNamespace } from '../foundation/json-rpc/index.js';
 import type { AztecConfig } from './config.js';
-import { createAdminApi } from './api/admin-api.js';
+import { createAdminApi, type AdminApiDeps } from './api/admin-api.js';
 import { createArchiverApi } from './api/archiver-api.js';
 import type { NodeApiDeps } from './api/deps.js';
 import { createNodeApi } from './api/node-api.js';
@@ -21,6 +21,8 @@ export interface ApiServerDeps {
   /** With `--node`: the `node_` and `p2p_` namespaces. */
   node: (NodeApiDeps & { p2p: P2PPeerSource | undefined }) | undefined;
   sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+  /** `nodeAdmin_exportSnapshot`: present when the node keeps a world state. */
+  snapshot: AdminApiDeps['snapshot'];
   status: NodeStatus;
   metrics: Registry;
   networkConfig: () => NetworkConfig;
@@ -57,8 +59,8 @@ export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'stat
 }
 
 /** The admin port's namespace, as `nodeAdmin_` and, as newer Aztec nodes name it, `aztecAdmin_`. */
-export function adminNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'sequencer'>): RpcNamespace[] {
-  const admin = createAdminApi({ archiver: d.archiver, sequencer: d.sequencer });
+export function adminNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'sequencer' | 'snapshot'>): RpcNamespace[] {
+  const admin = createAdminApi({ archiver: d.archiver, sequencer: d.sequencer, snapshot: d.snapshot });
   return [rpcNamespace('nodeAdmin', nodeAdminApiSchema, admin), rpcNamespace('aztecAdmin', nodeAdminApiSchema, admin)];
 }
 

@@ -15,6 +15,8 @@ import { L1Clock } from '../l1/l1-clock.js';
 import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import type { SequencerState } from '../sequencer/state.js';
+import { exportSnapshot } from '../snapshot/export.js';
+import { syncFromSnapshot } from '../snapshot/import.js';
 import { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
@@ -100,6 +102,19 @@ export async function startAztecNode(
       h => h.stop(),
     );
     await retryUntilDone(() => head.start(), { what: 'the L1 head', log, ...signalOpt });
+
+    // SYNC_MODE=snapshot|force-snapshot: a verified snapshot replaces the chain data before the store opens.
+    await syncFromSnapshot({
+      config: config.snapshot,
+      dataDirectory: config.node.dataDirectory,
+      storeName: NODE_STORE_NAME,
+      l1ChainId: config.l1.l1ChainId,
+      rollupAddress: addresses.rollup,
+      l1: {
+        archiveAt: n => l1.rollup.archiveAt(n),
+        pendingBlockNumber: async () => (await l1.rollup.getTips()).pending,
+      },
+    });
 
     const store = life.add(
       'store',
@@ -310,6 +325,10 @@ export async function startAztecNode(
           p2p,
         },
       sequencer: sequencerControl,
+      snapshot: worldState && {
+        export: async out =>
+          (await exportSnapshot({ store, l1ChainId: config.l1.l1ChainId, rollupAddress: addresses.rollup, out })).index,
+      },
       status: {
         report: () => readiness.report(),
         summary: () => ({

@@ -12,6 +12,7 @@ import { l1ConfigMappings } from '../l1/config.js';
 import { p2pConfigMappings } from '../p2p/config.js';
 import { proverConfigMappings } from '../prover/config.js';
 import { sequencerConfigMappings } from '../sequencer/config.js';
+import { snapshotConfigMappings } from '../snapshot/config.js';
 import { validatorConfigMappings } from '../validator/config.js';
 import { worldStateConfigMappings } from '../world-state/config.js';
 
@@ -109,13 +110,14 @@ export const aztecConfigSections = {
   l1: { title: 'L1', mappings: l1ConfigMappings },
   archiver: { title: 'Archiver', mappings: archiverConfigMappings },
   worldState: { title: 'World state', mappings: worldStateConfigMappings },
+  snapshot: { title: 'Snapshot sync', mappings: snapshotConfigMappings },
   sequencer: { title: 'Sequencer and publisher', mappings: sequencerConfigMappings },
   validator: { title: 'Validator', mappings: validatorConfigMappings },
   p2p: { title: 'P2P', mappings: p2pConfigMappings },
   prover: { title: 'Prover', mappings: proverConfigMappings },
 } satisfies ConfigSections;
 
-/** The whole typed configuration: `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover }`. */
+/** The whole typed configuration: `{ node, l1, archiver, worldState, snapshot, sequencer, validator, p2p, prover }`. */
 export type AztecConfig = ConfigOfSections<typeof aztecConfigSections>;
 
 /** The config with every secret replaced by `<redacted>`, safe to log. */

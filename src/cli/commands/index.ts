@@ -5,6 +5,7 @@ import { getInfoCommand } from './node/get-info.js';
 import { networkConfigCommand } from './node/network-config.js';
 import { generateP2pPrivateKeyCommand } from './p2p/generate-p2p-private-key.js';
 import { sendTxsCommand } from './node/send-txs.js';
+import { snapshotCommand } from './snapshot/snapshot.js';
 import { startCommand } from './start/index.js';
 import { validatorKeysCommand } from './validator/validator-keys.js';
 import { exportSlashingProtectionCommand, importSlashingProtectionCommand } from './validator/slashing-protection.js';
@@ -21,4 +22,5 @@ export const commands: CliCommand[] = [
   generateP2pPrivateKeyCommand,
   exportSlashingProtectionCommand,
   importSlashingProtectionCommand,
+  snapshotCommand,
 ];

@@ -3,12 +3,16 @@ import { isAddress, type Hex } from 'viem';
 import { ArchiverError } from '../../archiver/errors.js';
 import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
 import { createLogger } from '../../foundation/log/index.js';
+import { SnapshotExportError } from '../../snapshot/errors.js';
+import type { SnapshotIndex } from '../../snapshot/format.js';
 import type { nodeAdminApiSchema } from './schema.js';
 
 /** What the admin API controls. */
 export interface AdminApiDeps {
   archiver: { pauseSync(): Promise<void>; resumeSync(): void; rollbackTo(n: bigint): Promise<void> };
   sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
+  /** Exports a snapshot of the node store (absent: the node keeps no world state, so there is nothing to export). */
+  snapshot: { export(out: string): Promise<SnapshotIndex> } | undefined;
 }
 
 /** Settings `nodeAdmin_setConfig` may change at run time, by environment variable name. */
@@ -42,6 +46,17 @@ export function createAdminApi(d: AdminApiDeps): RpcImplementation<typeof nodeAd
     resumeSync: () => {
       d.archiver.resumeSync();
       return null;
+    },
+    exportSnapshot: async out => {
+      if (!d.snapshot) {
+        throw new RpcError(RpcErrorCode.UNAVAILABLE, 'A snapshot needs the world state: run the node with --node');
+      }
+      try {
+        return await d.snapshot.export(out);
+      } catch (err) {
+        if (err instanceof SnapshotExportError) throw new RpcError(RpcErrorCode.INVALID_PARAMS, err.message);
+        throw err;
+      }
     },
     rollbackTo: async n => {
       try {
