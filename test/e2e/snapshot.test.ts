@@ -17,17 +17,17 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { resolveAztecConfig } from '../../src/cli/commands/start/parse.js';
 import { createRpcClient } from '../../src/foundation/json-rpc/index.js';
 import { configureLogging } from '../../src/foundation/log/index.js';
 import { getFreePort } from '../../src/foundation/net/free-port.js';
 import { RollupContract } from '../../src/l1/contracts/index.js';
 import { nodeAdminApiSchema, nodeApiSchema } from '../../src/node/api/schema.js';
-import { startAztecNode, type RunningNode } from '../../src/node/aztec-node.js';
+import type { RunningNode } from '../../src/node/aztec-node.js';
 import { syncFromSnapshot } from '../../src/snapshot/import.js';
 import type { SnapshotIndex } from '../../src/snapshot/format.js';
 import { until } from '../helpers/in-process-network.js';
 import { startTestL1, type TestL1 } from '../helpers/l1.js';
+import { nodeAtBlock, startSyncNode } from '../helpers/sync-node.js';
 import { ValidChainPublisher } from '../helpers/valid-chain.js';
 
 /**
@@ -52,27 +52,13 @@ let full: RunningNode;
 const figure = (line: string) => process.stdout.write(`${line}\n`);
 
 async function startNode(name: string, env: Record<string, string> = {}): Promise<RunningNode> {
-  const flags = {
-    '--l1-rpc-urls': l1.anvil.url,
-    '--port': String(await getFreePort()),
-    '--admin-port': String(await getFreePort()),
-    '--host': '127.0.0.1',
-    '--data-directory': join(root, name),
-    '--archiver.pollingIntervalMs': '200',
-  };
-  const { config } = resolveAztecConfig({ flags, env }, { defaultNetwork: 'local' });
-  const node = await startAztecNode(
-    { ...config, l1: { ...config.l1, rollupAddress: l1.deployment.addresses.rollup } },
-    { node: true, archiver: true, sequencer: false, proverNode: false },
-    { l1Addresses: l1.deployment.addresses },
-  );
+  const node = await startSyncNode(l1, join(root, name), env);
   nodes.push(node);
   return node;
 }
 
 const tipOf = (node: RunningNode) => createRpcClient(node.rpcUrl, 'node', nodeApiSchema).getL2Tips();
-const atBlock = (node: RunningNode, n: number | bigint) =>
-  until(`block ${n}`, async () => (await tipOf(node)).latest.number >= n, 240_000);
+const atBlock = (node: RunningNode, n: number | bigint) => nodeAtBlock(node, n);
 
 /** Serves `root` read-only over HTTP on 127.0.0.1 (the snapshot host). */
 async function serve(): Promise<void> {
