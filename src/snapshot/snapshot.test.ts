@@ -1,36 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { createGunzip, createGzip } from 'node:zlib';
 
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ArchiverStore } from '../archiver/store.js';
-import { openKvStore, type KvStore } from '../kv/index.js';
+import { openKvStore } from '../kv/index.js';
 import { frToHex } from '../types/fr.js';
 import { headerHash } from '../types/header-codec.js';
 import { testChain } from '../world-state/testing/chain.js';
 import { exportDataDirectory } from './export.js';
 import { openChain } from './facts.js';
 import { syncFromSnapshot, type SnapshotSyncOutcome } from './import.js';
-import type { SnapshotIndex } from './format.js';
+import {
+  changeBlockHeader,
+  changeNullifierLeaf,
+  readSnapshotIndexFile,
+  tamperSnapshot,
+  writeSnapshotIndexFile,
+} from './testing/tamper.js';
 
 /**
  * Export and import of snapshots on real LMDB stores: a chain of 80 valid blocks (built by the world state's test
@@ -85,32 +77,8 @@ async function exportCopy(): Promise<string> {
   return out;
 }
 
-const readIndex = (dir: string) => JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as SnapshotIndex;
-const writeIndex = (dir: string, index: SnapshotIndex) => writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
-
-/** Unpacks a snapshot, lets `edit` change its store, packs it again and fixes the index's sha256 (so content checks run). */
-async function tamper(dir: string, edit: (store: KvStore) => void): Promise<void> {
-  const work = mkdtempSync(join(root, 'tamper-'));
-  mkdirSync(join(work, 'node'));
-  await pipeline(
-    createReadStream(join(dir, 'node.mdb.gz')),
-    createGunzip(),
-    createWriteStream(join(work, 'node', 'data.mdb')),
-  );
-  const store = await openKvStore({ dataDirectory: work, name: 'node' });
-  store.transactionSync(() => edit(store));
-  await store.close();
-  await pipeline(
-    createReadStream(join(work, 'node', 'data.mdb')),
-    createGzip(),
-    createWriteStream(join(dir, 'node.mdb.gz')),
-  );
-  const data = readFileSync(join(dir, 'node.mdb.gz'));
-  const index = readIndex(dir);
-  index.files[0] = { name: 'node.mdb.gz', bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
-  writeIndex(dir, index);
-  rmSync(work, { recursive: true, force: true });
-}
+const readIndex = readSnapshotIndexFile;
+const writeIndex = writeSnapshotIndexFile;
 
 async function importInto(dataDirectory: string, ...dirs: string[]): Promise<SnapshotSyncOutcome> {
   return syncFromSnapshot({
@@ -216,26 +184,14 @@ describe('snapshot import', () => {
 
   it('refuses a snapshot with one nullifier-tree leaf changed (tree-nodes)', async () => {
     const dir = await exportCopy();
-    await tamper(dir, store => {
-      const tree = store.openMap<Buffer>('merkle:world-state.nullifier', { keys: 'binary', values: 'binary' });
-      const leaf = [...tree.entries({ start: Buffer.from('Q'), end: Buffer.from('P'), reverse: true, limit: 1 })][0]!;
-      const changed = Buffer.from(leaf.value);
-      changed[31] = changed[31]! ^ 1;
-      tree.set(leaf.key, changed);
-    });
+    await tamperSnapshot(dir, changeNullifierLeaf);
     const outcome = await refused(dir, 'tree-nodes');
     expect(JSON.stringify(outcome)).toMatch(/world-state.nullifier/);
   });
 
   it('refuses a snapshot with one block header changed (archive-leaves)', async () => {
     const dir = await exportCopy();
-    await tamper(dir, store => {
-      const blocks = store.openMap<{ block: Buffer }, number>('archiver_blocks');
-      const record = blocks.get(10)!;
-      const block = Buffer.from(record.block);
-      block[799] = block[799]! ^ 1; // the header's last word: totalManaUsed
-      blocks.set(10, { ...record, block });
-    });
+    await tamperSnapshot(dir, store => changeBlockHeader(store, 10));
     const outcome = await refused(dir, 'archive-leaves');
     expect(JSON.stringify(outcome)).toMatch(/block 10's stored header/);
   });

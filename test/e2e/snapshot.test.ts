@@ -4,11 +4,9 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   statSync,
   truncateSync,
-  writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,9 +22,15 @@ import { RollupContract } from '../../src/l1/contracts/index.js';
 import { nodeAdminApiSchema, nodeApiSchema } from '../../src/node/api/schema.js';
 import type { RunningNode } from '../../src/node/aztec-node.js';
 import { syncFromSnapshot } from '../../src/snapshot/import.js';
-import type { SnapshotIndex } from '../../src/snapshot/format.js';
 import { until } from '../helpers/in-process-network.js';
 import { startTestL1, type TestL1 } from '../helpers/l1.js';
+import {
+  changeBlockHeader,
+  changeNullifierLeaf,
+  readSnapshotIndexFile,
+  tamperSnapshot,
+  writeSnapshotIndexFile,
+} from '../../src/snapshot/testing/tamper.js';
 import { nodeAtBlock, startSyncNode } from '../helpers/sync-node.js';
 import { ValidChainPublisher } from '../helpers/valid-chain.js';
 
@@ -164,16 +168,19 @@ describe('snapshot sync', () => {
 
   it('refuses tampered snapshots, each naming its check and keeping nothing; the node then syncs fully', async () => {
     const good = join(root, 'good');
-    const index = JSON.parse(readFileSync(join(good, 'index.json'), 'utf8')) as SnapshotIndex;
+    const index = readSnapshotIndexFile(good);
     const copy = (name: string) => {
       cpSync(good, join(root, name), { recursive: true });
       return join(root, name);
     };
-    // An index that lies about n, and a truncated data file.
-    writeFileSync(join(copy('lying'), 'index.json'), JSON.stringify({ ...index, blockNumber: index.blockNumber - 1 }));
+    // One nullifier-tree leaf changed and one block header changed (the index's sha256 rewritten to match, as a
+    // dishonest host would), an index that lies about n, and a truncated data file.
+    await tamperSnapshot(copy('nullifier'), changeNullifierLeaf);
+    await tamperSnapshot(copy('header'), store => changeBlockHeader(store, 10));
+    writeSnapshotIndexFile(copy('lying'), { ...index, blockNumber: index.blockNumber - 1 });
     const cut = join(copy('truncated'), 'node.mdb.gz');
     truncateSync(cut, Math.floor(statSync(cut).size / 2));
-    const urls = ['lying', 'truncated'].map(n => `${baseUrl}/${n}/`);
+    const urls = ['header', 'lying', 'nullifier', 'truncated'].map(n => `${baseUrl}/${n}/`);
 
     const dir = join(root, 'refusing');
     const rollup = new RollupContract(l1.publicClient, l1.deployment.addresses.rollup);
@@ -186,8 +193,10 @@ describe('snapshot sync', () => {
       l1: { archiveAt: n => rollup.archiveAt(n), pendingBlockNumber: async () => (await rollup.getTips()).pending },
     });
     expect(outcome.kind === 'none-verified' && outcome.failures.map(f => [f.url, f.check]).sort()).toEqual([
-      [`${urls[0]}index.json`, 'index'],
-      [`${urls[1]}index.json`, 'sha256'],
+      [`${urls[0]}index.json`, 'archive-leaves'],
+      [`${urls[1]}index.json`, 'index'],
+      [`${urls[2]}index.json`, 'tree-nodes'],
+      [`${urls[3]}index.json`, 'sha256'],
     ]);
     expect(readdirSync(dir)).toEqual([]);
 
