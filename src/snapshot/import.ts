@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ArchiverStore } from '../archiver/store.js';
@@ -38,6 +38,9 @@ export interface SnapshotFailure {
   message: string;
 }
 
+/** Prefix of the temporary directory a snapshot is downloaded and checked in, under the data directory. */
+const WORK_PREFIX = '.snapshot-';
+
 const missing = (m: { env?: string; flag?: string }, message: string) =>
   new ConfigError([{ flag: m.flag ?? '', env: m.env ?? '', message }]);
 
@@ -70,6 +73,10 @@ export async function syncFromSnapshot(opts: SnapshotSyncOptions): Promise<Snaps
     ]);
   }
   mkdirSync(dataDirectory, { recursive: true });
+  // What an import interrupted by a crash left behind (never used: a snapshot is installed only once verified).
+  for (const name of readdirSync(dataDirectory)) {
+    if (name.startsWith(WORK_PREFIX)) rmSync(join(dataDirectory, name), { recursive: true, force: true });
+  }
   const storePath = join(dataDirectory, opts.storeName);
   const local = existsSync(storePath) ? await localTip(dataDirectory, opts.storeName) : 0;
   const pending = Number(await opts.l1.pendingBlockNumber());
@@ -115,7 +122,7 @@ export async function syncFromSnapshot(opts: SnapshotSyncOptions): Promise<Snaps
   candidates.sort((a, b) => b.index.blockNumber - a.index.blockNumber);
 
   for (const { index, url } of candidates) {
-    const work = mkdtempSync(join(dataDirectory, '.snapshot-'));
+    const work = mkdtempSync(join(dataDirectory, WORK_PREFIX));
     try {
       log.info('Importing snapshot', { url: url.href, blockNumber: index.blockNumber, bytes: totalBytes(index) });
       const t0 = performance.now();

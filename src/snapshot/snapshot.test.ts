@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,15 +160,17 @@ describe('snapshot import', () => {
     await store.close();
   });
 
-  it('keeps the maps of an existing store that are not chain data', async () => {
+  it('keeps the maps of an existing store that are not chain data, and removes what a crashed import left', async () => {
     const dir = await exportCopy();
     const target = freshDir();
+    mkdirSync(join(target, '.snapshot-crashed'));
     const own = await openKvStore({ dataDirectory: target, name: 'node' });
     own.transactionSync(() => own.openMap<string, string>('slashing-protection').set('mine', 'kept'));
     await own.close();
     expect(await importInto(target, dir)).toMatchObject({ kind: 'imported' });
     const store = await openKvStore({ dataDirectory: target, name: 'node' });
     expect(store.openMap<string, string>('slashing-protection').get('mine')).toBe('kept');
+    expect(leftovers(target)).toEqual(['node']);
     expect(new ArchiverStore(store).getLatestBlockNumber()).toBe(80n);
     await store.close();
   });
