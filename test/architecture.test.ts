@@ -28,6 +28,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
   prover: ['foundation', 'types', 'l1', 'world-state', 'protocol'],
   sentinel: ['foundation', 'types', 'kv', 'protocol'],
   slasher: ['foundation', 'types', 'l1', 'protocol'],
+  snapshot: ['foundation', 'types', 'kv', 'world-state', 'archiver'],
   node: [
     'foundation',
     'types',
@@ -44,6 +45,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'prover',
     'sentinel',
     'slasher',
+    'snapshot',
   ],
   cli: [
     'foundation',
@@ -60,6 +62,7 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
     'prover',
     'sentinel',
     'slasher',
+    'snapshot',
     'node',
   ],
 };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -167,5 +167,23 @@ describe('KvStore.transactionSync', () => {
       }),
     ).toThrow(expect.objectContaining({ code: 'KV_ASYNC_TRANSACTION' }) as Error);
     expect(a.get('x')).toBeUndefined();
+  });
+
+  it('lists and drops maps, and copies the environment compacted to another directory', async () => {
+    const store = await tempStore();
+    store.transactionSync(() => {
+      store.openMap<string>('keep').set('k', 'v');
+      store.openMap<string>('drop').set('d', 'x');
+    });
+    expect(store.listMaps()).toEqual(['drop', 'keep']);
+    store.transactionSync(() => store.dropMap('drop'));
+    expect(store.listMaps()).toEqual(['keep']);
+    const target = tempDir();
+    mkdirSync(join(target, 'test'));
+    await store.copyTo(join(target, 'test'));
+    const copy = await tempStore(target);
+    expect(copy.listMaps()).toEqual(['keep']);
+    expect(copy.openMap<string>('keep').get('k')).toBe('v');
+    expect(store.otherProcesses()).toEqual([]);
   });
 });

@@ -43,6 +43,16 @@ export function openKvStore(options: OpenKvStoreOptions): Promise<KvStore> {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -98,6 +108,38 @@ class LmdbStore implements KvStore {
     } finally {
       this.depth--;
     }
+  }
+
+  listMaps(): string[] {
+    this.assertOpen();
+    // The unnamed root database holds one key per named map.
+    return [...this.env.getKeys()].filter((k): k is string => typeof k === 'string');
+  }
+
+  dropMap(name: string): void {
+    this.assertWriting(name);
+    if (!this.listMaps().includes(name)) return;
+    const entry = this.maps.get(name);
+    const db = entry?.db ?? this.env.openDB({ name, keyEncoding: 'binary', encoding: 'binary', cache: false });
+    db.dropSync();
+    this.maps.delete(name);
+  }
+
+  async copyTo(directory: string): Promise<void> {
+    this.assertOpen();
+    // mdb_env_copy2 with MDB_CP_COMPACT: one read transaction, free pages left out.
+    await this.env.backup(directory, true);
+  }
+
+  otherProcesses(): number[] {
+    this.assertOpen();
+    this.env.readerCheck(); // clears the slots of processes that died without closing
+    const pids = new Set<number>();
+    for (const line of this.env.readerList().split('\n')) {
+      const pid = Number(/^\s*(\d+)\s/.exec(line)?.[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) pids.add(pid);
+    }
+    return [...pids];
   }
 
   inTransaction(): boolean {

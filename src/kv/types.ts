@@ -81,6 +81,17 @@ export interface KvStore {
   transactionSync<T>(fn: () => T): T;
   /** Whether a write transaction is open (i.e. we are inside `transactionSync`). */
   inTransaction(): boolean;
+  /** Names of every map in the environment (opened by this process or not), in byte order. */
+  listMaps(): string[];
+  /** Deletes map `name` with its entries (inside a write transaction); absent maps are ignored. */
+  dropMap(name: string): void;
+  /**
+   * Writes a compacted copy of the environment, as of one read transaction, to `<directory>/data.mdb` (the
+   * directory must exist and hold no `data.mdb`). Writers are not blocked while it runs: a running node keeps going.
+   */
+  copyTo(directory: string): Promise<void>;
+  /** PIDs of other live processes holding a read slot of this environment (an LMDB reader-table look-up). */
+  otherProcesses(): number[];
   /** Closes the environment; a temporary store's directory is removed. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { KvStore } from '../kv/index.js';
 import { MerkleError } from './errors.js';
+import { checkStoredNodes } from './integrity.js';
 import { CommittedTree, ForkCore, type TreeOptions } from './tree-core.js';
 import { rootOf, siblingPathOf } from './views.js';
 
@@ -58,6 +59,11 @@ export class AppendOnlyTree {
   /** An uncommitted copy of the latest state to append to. */
   fork(): AppendOnlyFork {
     return new AppendOnlyFork(new ForkCore(this.tree));
+  }
+
+  /** Rehashes every stored node of every kept version (see `checkStoredNodes`); how many entries it checked. */
+  checkIntegrity(): number {
+    return checkStoredNodes(this.tree.store);
   }
 
   /** Removes every change made at versions above `version` (reorgs, prunes). */

@@ -3,6 +3,7 @@ import { fieldToBuffer } from './codec.js';
 import { MerkleError } from './errors.js';
 import { IndexedFork } from './indexed-fork.js';
 import type { IndexedLeafType } from './indexed-leaves.js';
+import { checkStoredNodes } from './integrity.js';
 import { CommittedTree, ForkCore, type TreeOptions } from './tree-core.js';
 import { siblingPathOf, type CommittedView } from './views.js';
 
@@ -106,6 +107,11 @@ export class IndexedTree<L> {
   /** An uncommitted copy of the latest state to insert into. */
   fork(): IndexedFork<L> {
     return new IndexedFork(new ForkCore(this.tree), this.leafType);
+  }
+
+  /** Rehashes every stored node of every kept version (see `checkStoredNodes`); how many entries it checked. */
+  checkIntegrity(): number {
+    return checkStoredNodes(this.tree.store, b => this.leafType.hash(this.leafType.decode(b)));
   }
 
   /** Removes every change made at versions above `version` (reorgs, prunes). */

@@ -135,6 +135,20 @@ export class VersionedTreeStore {
     return undefined;
   }
 
+  /** Every stored node entry (all kept versions), in key order: what an integrity check walks. */
+  *nodeEntries(): Iterable<{ level: number; index: number; version: number; hash: Buffer }> {
+    for (const { key, value } of this.map.entries({ start: Buffer.from([NODE]), end: Buffer.from([NODE + 1]) })) {
+      yield { level: key[1]!, index: readU64(key, 2), version: readU64(key, 10), hash: value };
+    }
+  }
+
+  /** Every stored leaf preimage entry (indexed trees, all kept versions), in key order. */
+  *leafEntries(): Iterable<{ index: number; version: number; preimage: Buffer }> {
+    for (const { key, value } of this.map.entries({ start: Buffer.from([LEAF]), end: Buffer.from([LEAF + 1]) })) {
+      yield { index: readU64(key, 1), version: readU64(key, 9), preimage: value };
+    }
+  }
+
   /** Writes `changes` at `version` (>= the tip) inside the caller's write transaction (or a new one). */
   write(version: number, changes: TreeChanges): void {
     this.kv.transactionSync(() => {

@@ -23,6 +23,8 @@ export interface ApiServerDeps {
   sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
   /** The node's attesters' doppelganger protection (`nodeAdmin_getValidatorStatus`); absent without a key. */
   validators?: AdminApiDeps['validators'];
+  /** `nodeAdmin_exportSnapshot`: present when the node keeps a world state. */
+  snapshot: AdminApiDeps['snapshot'];
   status: NodeStatus;
   metrics: Registry;
   networkConfig: () => NetworkConfig;
@@ -59,8 +61,15 @@ export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'stat
 }
 
 /** The admin port's namespace, as `nodeAdmin_` and, as newer Aztec nodes name it, `aztecAdmin_`. */
-export function adminNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'sequencer' | 'validators'>): RpcNamespace[] {
-  const admin = createAdminApi({ archiver: d.archiver, sequencer: d.sequencer, validators: d.validators });
+export function adminNamespaces(
+  d: Pick<ApiServerDeps, 'archiver' | 'sequencer' | 'validators' | 'snapshot'>,
+): RpcNamespace[] {
+  const admin = createAdminApi({
+    archiver: d.archiver,
+    sequencer: d.sequencer,
+    validators: d.validators,
+    snapshot: d.snapshot,
+  });
   return [rpcNamespace('nodeAdmin', nodeAdminApiSchema, admin), rpcNamespace('aztecAdmin', nodeAdminApiSchema, admin)];
 }
 

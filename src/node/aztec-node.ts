@@ -17,6 +17,8 @@ import type { P2PService } from '../p2p/service.js';
 import type { SequencerState } from '../sequencer/state.js';
 import type { SlasherClient } from '../slasher/index.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
+import { exportSnapshot } from '../snapshot/export.js';
+import { syncFromSnapshot } from '../snapshot/import.js';
 import { EpochCache } from '../protocol/epoch/epoch-cache.js';
 import { RollupBaseFees } from '../protocol/fees/index.js';
 import { epochOfSlot } from '../protocol/epoch/time.js';
@@ -120,6 +122,19 @@ export async function startAztecNode(
       h => h.stop(),
     );
     await retryUntilDone(() => head.start(), { what: 'the L1 head', log, ...signalOpt });
+
+    // SYNC_MODE=snapshot|force-snapshot: a verified snapshot replaces the chain data before the store opens.
+    await syncFromSnapshot({
+      config: config.snapshot,
+      dataDirectory: config.node.dataDirectory,
+      storeName: NODE_STORE_NAME,
+      l1ChainId: config.l1.l1ChainId,
+      rollupAddress: addresses.rollup,
+      l1: {
+        archiveAt: n => l1.rollup.archiveAt(n),
+        pendingBlockNumber: async () => (await l1.rollup.getTips()).pending,
+      },
+    });
 
     const store = life.add(
       'store',
@@ -413,6 +428,10 @@ export async function startAztecNode(
         },
       sequencer: sequencerControl,
       validators: validators.length > 0 ? doppelganger : undefined,
+      snapshot: worldState && {
+        export: async out =>
+          (await exportSnapshot({ store, l1ChainId: config.l1.l1ChainId, rollupAddress: addresses.rollup, out })).index,
+      },
       status: {
         report: () => readiness.report(),
         view: nodeStatusView({

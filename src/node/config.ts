@@ -14,6 +14,7 @@ import { proverConfigMappings } from '../prover/config.js';
 import { sequencerConfigMappings } from '../sequencer/config.js';
 import { sentinelConfigMappings } from '../sentinel/config.js';
 import { slasherConfigMappings } from '../slasher/config.js';
+import { snapshotConfigMappings } from '../snapshot/config.js';
 import { validatorConfigMappings } from '../validator/config.js';
 import { worldStateConfigMappings } from '../world-state/config.js';
 
@@ -111,6 +112,7 @@ export const aztecConfigSections = {
   l1: { title: 'L1', mappings: l1ConfigMappings },
   archiver: { title: 'Archiver', mappings: archiverConfigMappings },
   worldState: { title: 'World state', mappings: worldStateConfigMappings },
+  snapshot: { title: 'Snapshot sync', mappings: snapshotConfigMappings },
   sequencer: { title: 'Sequencer and publisher', mappings: sequencerConfigMappings },
   validator: { title: 'Validator', mappings: validatorConfigMappings },
   p2p: { title: 'P2P', mappings: p2pConfigMappings },
@@ -121,7 +123,7 @@ export const aztecConfigSections = {
 
 /**
  * The whole typed configuration:
- * `{ node, l1, archiver, worldState, sequencer, validator, p2p, prover, sentinel, slasher }`.
+ * `{ node, l1, archiver, worldState, snapshot, sequencer, validator, p2p, prover, sentinel, slasher }`.
  */
 export type AztecConfig = ConfigOfSections<typeof aztecConfigSections>;
 

@@ -33,6 +33,7 @@ export const commandEntries: readonly CommandEntry[] = [
     name: 'import-slashing-protection',
     load: async () => (await import('./validator/slashing-protection.js')).importSlashingProtectionCommand,
   },
+  { name: 'snapshot', load: async () => (await import('./snapshot/snapshot.js')).snapshotCommand },
   { name: 'migrate-ha-db', load: async () => (await import('./validator/migrate-ha-db.js')).migrateHaDbCommand },
 ];
 

@@ -4,6 +4,8 @@ import { ArchiverError } from '../../archiver/errors.js';
 import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
 import { createLogger } from '../../foundation/log/index.js';
 import type { DoppelgangerStatus } from '../../validator/doppelganger.js';
+import { SnapshotExportError } from '../../snapshot/errors.js';
+import type { SnapshotIndex } from '../../snapshot/format.js';
 import type { nodeAdminApiSchema } from './schema.js';
 
 /** What the admin API controls. */
@@ -12,6 +14,8 @@ export interface AdminApiDeps {
   sequencer: { setGovernancePayload(p: Hex | undefined): void } | undefined;
   /** The node's attesters' doppelganger protection; undefined: the node has no validator key. */
   validators?: { status(): DoppelgangerStatus } | undefined;
+  /** Exports a snapshot of the node store (absent: the node keeps no world state, so there is nothing to export). */
+  snapshot: { export(out: string): Promise<SnapshotIndex> } | undefined;
 }
 
 /** Settings `nodeAdmin_setConfig` may change at run time, by environment variable name. */
@@ -58,6 +62,17 @@ export function createAdminApi(d: AdminApiDeps): RpcImplementation<typeof nodeAd
     resumeSync: () => {
       d.archiver.resumeSync();
       return null;
+    },
+    exportSnapshot: async out => {
+      if (!d.snapshot) {
+        throw new RpcError(RpcErrorCode.UNAVAILABLE, 'A snapshot needs the world state: run the node with --node');
+      }
+      try {
+        return await d.snapshot.export(out);
+      } catch (err) {
+        if (err instanceof SnapshotExportError) throw new RpcError(RpcErrorCode.INVALID_PARAMS, err.message);
+        throw err;
+      }
     },
     rollbackTo: async n => {
       try {

@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -37,6 +41,7 @@ import type { L2Block } from '../../types/l2-block.js';
 import { l2TipsToJSON } from '../../types/tips.js';
 import { txToJSON } from '../../types/tx-json.js';
 import { txHash, type Tx } from '../../types/index.js';
+import { exportSnapshot } from '../../snapshot/export.js';
 import { adminNamespaces, apiNamespaces } from '../api-servers.js';
 import { DoppelgangerProtection } from '../../validator/doppelganger.js';
 import { SlashingProtection } from '../../validator/slashing-protection.js';
@@ -252,7 +257,22 @@ beforeAll(async () => {
     digest: DIGEST,
     source: 'l1',
   });
-  const admin = adminNamespaces({ archiver, sequencer: undefined, validators: doppelganger });
+  const admin = adminNamespaces({
+    archiver,
+    sequencer: undefined,
+    validators: doppelganger,
+    snapshot: {
+      export: async out =>
+        (
+          await exportSnapshot({
+            store: world.store,
+            l1ChainId: 31337,
+            rollupAddress: l1.deployment.addresses.rollup,
+            out,
+          })
+        ).index,
+    },
+  });
   namespaces = [...api.map(ns => ({ ns, admin: false })), ...admin.map(ns => ({ ns, admin: true }))];
   for (const [name, list] of [
     ['rpc', api],
@@ -662,6 +682,29 @@ const adminCases: Record<string, MethodCase> = {
       expect(ws().getBlockNumber()).toBe(target);
     },
     badParams: { params: ['latest'], expected: /expected a decimal block number/ },
+  },
+  exportSnapshot: {
+    answer: async call => {
+      // Exports the running store (no service stopped) to a directory: the index names the tip and its roots.
+      const dir = mkdtempSync(join(tmpdir(), 'aztec-snapshot-rpc-'));
+      try {
+        if (chain.getLatestBlockNumber() === 0n) {
+          // The alias runs after both rollbacks: at genesis there is nothing to export, and the node says so.
+          const empty = await fails(call, [join(dir, 'snap')]);
+          expect(empty.code).toBe(RpcErrorCode.INVALID_PARAMS);
+          expect(empty.message).toMatch(/holds no block yet/);
+          return;
+        }
+        const index = (await ok(call, [join(dir, 'snap')])) as { blockNumber: number; archiveRoot: string };
+        expect(index.blockNumber).toBe(Number(chain.getLatestBlockNumber()));
+        expect(index.archiveRoot).toBe(frToHex(ws().getRoot('archive')));
+        expect(JSON.parse(readFileSync(join(dir, 'snap', 'index.json'), 'utf8'))).toEqual(index);
+        expect(existsSync(join(dir, 'snap', 'node.mdb.gz'))).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    badParams: { params: [7], expected: /expected string, received number/ },
   },
 };
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { snapshotIndexSchema } from '../../snapshot/format.js';
+
 import { L1AddressSchema, FrSchema } from '../../types/json.js';
 import { GasFeesSchema, BlockHeaderSchema } from '../../types/header-json.js';
 import { L2BlockSchema } from '../../types/block-json.js';
@@ -179,6 +181,11 @@ export const nodeAdminApiSchema = {
   pauseSync: { params: z.tuple([]), result: z.null() },
   resumeSync: { params: z.tuple([]), result: z.null() },
   rollbackTo: { params: z.tuple([BlockNumberParam]), result: z.null() },
+  /**
+   * Writes a snapshot of the running node's chain (archiver store and world state at its tip, docs/snapshots.md) to a
+   * directory on the node's machine (or to `<path>.json` with the data beside it), without stopping anything.
+   */
+  exportSnapshot: { params: z.tuple([z.string().min(1, 'expected an output path')]), result: snapshotIndexSchema },
 } as const;
 
 /** A peer's chain status, as it reported it (over `status` req/resp) when it connected. */
