@@ -8,7 +8,7 @@ import type { L1BlockInfo, ProposedLog } from './l1-reader.js';
 import { messagesForBlock } from './message-sync.js';
 import type { PublishedL2Block } from './types.js';
 
-/** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two). */
+/** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two), at least. */
 const DOWNLOAD_CONCURRENCY = 8;
 
 /** The rollup's tips as of the L1 head being synced to. */
@@ -22,32 +22,62 @@ export interface RollupTips {
  * new block in order. Blocks already stored are skipped; a block re-proposed under a stored number (a prune we had
  * not seen yet) unwinds to the block before it; blocks above `tips.pending` were pruned by `head` and are not
  * downloaded. Each block is committed with its tx index, the sync point and the world state in one transaction.
+ *
+ * Pipelined: up to `DOWNLOAD_CONCURRENCY` blocks (or twice the blob verifier's threads) are fetched and verified at
+ * once, and the next batch's logs are read and its downloads started while this batch is applied, so that fetching
+ * blocks k+1… overlaps verifying and applying block k. Blocks are still applied strictly in order.
  */
 export async function syncBlocks(ctx: SyncContext, head: bigint, tips: RollupTips): Promise<void> {
   const point = ctx.store.getBlocksSyncPoint() ?? initialSyncPoint(ctx);
-  for (let from = point.l1BlockNumber + 1n; from <= head && !ctx.stopping();) {
-    const to = from + BigInt(ctx.batchSize) - 1n < head ? from + BigInt(ctx.batchSize) - 1n : head;
-    // Read before the logs: if L1 reorgs in between, the next reorg check sees this hash is gone.
-    const toBlock = await ctx.reader.getBlock(to);
-    if (!toBlock) throw new Error(`L1 block ${to} is gone (L1 reorg in progress); retrying`);
-    const logs = await ctx.reader.getProposedLogs(from, to);
-    const l1Blocks = new L1Blocks(ctx);
-    const limit = concurrencyLimit(DOWNLOAD_CONCURRENCY);
-    const live = logs.filter((log, i) => !supersededInBatch(logs, i));
-    // Download the batch's new blocks concurrently; apply them strictly in order below.
-    const downloads = new Map<ProposedLog, Promise<Downloaded>>();
-    for (const log of live) {
-      if (log.blockNumber <= tips.pending && !isStored(ctx, log))
-        downloads.set(log, quiet(limit(() => download(ctx, log, l1Blocks))));
-    }
-    for (const log of live) {
+  const limit = concurrencyLimit(Math.max(DOWNLOAD_CONCURRENCY, 2 * ctx.blobVerifier.threads));
+  const first = point.l1BlockNumber + 1n;
+  let next = first <= head ? quiet(readBatch(ctx, first, head, tips, limit)) : undefined;
+  while (next && !ctx.stopping()) {
+    const batch = await next;
+    if (!batch) break;
+    next = batch.to < head ? quiet(readBatch(ctx, batch.to + 1n, head, tips, limit)) : undefined;
+    for (const log of batch.live) {
       if (ctx.stopping()) break;
-      await applyLog(ctx, log, tips, () => downloads.get(log) ?? download(ctx, log, l1Blocks));
+      await applyLog(ctx, log, tips, () => batch.downloads.get(log) ?? download(ctx, log, batch.l1Blocks));
     }
     if (ctx.stopping()) break;
-    ctx.store.setBlocksSyncPoint({ l1BlockNumber: to, l1BlockHash: toBlock.hash });
-    from = to + 1n;
+    ctx.store.setBlocksSyncPoint({ l1BlockNumber: batch.to, l1BlockHash: batch.toBlock.hash });
   }
+}
+
+/** One batch of L1 blocks: its last block, its live logs and the downloads already started for them. */
+interface Batch {
+  to: bigint;
+  toBlock: L1BlockInfo;
+  live: ProposedLog[];
+  l1Blocks: L1Blocks;
+  downloads: Map<ProposedLog, Promise<Downloaded>>;
+}
+
+/** Reads the logs of `[from, from + batchSize - 1]` (capped at `head`) and starts downloading its new blocks. */
+async function readBatch(
+  ctx: SyncContext,
+  from: bigint,
+  head: bigint,
+  tips: RollupTips,
+  limit: Limit,
+): Promise<Batch | undefined> {
+  const to = from + BigInt(ctx.batchSize) - 1n < head ? from + BigInt(ctx.batchSize) - 1n : head;
+  // Read before the logs: if L1 reorgs in between, the next reorg check sees this hash is gone.
+  const toBlock = await ctx.reader.getBlock(to);
+  if (!toBlock) throw new Error(`L1 block ${to} is gone (L1 reorg in progress); retrying`);
+  const logs = await ctx.reader.getProposedLogs(from, to);
+  // Read ahead while the archiver was stopping: the store may be closed by now.
+  if (ctx.stopping()) return undefined;
+  const l1Blocks = new L1Blocks(ctx);
+  const live = logs.filter((log, i) => !supersededInBatch(logs, i));
+  // Download the batch's new blocks concurrently; they are applied strictly in order by the caller.
+  const downloads = new Map<ProposedLog, Promise<Downloaded>>();
+  for (const log of live) {
+    if (log.blockNumber <= tips.pending && !isStored(ctx, log))
+      downloads.set(log, quiet(limit(() => download(ctx, log, l1Blocks))));
+  }
+  return { to, toBlock, live, l1Blocks, downloads };
 }
 
 /** L1 block headers of one batch, fetched once each and checked against the logs' block hashes. */
@@ -71,8 +101,10 @@ class L1Blocks {
   }
 }
 
-/** Runs at most `n` of the given tasks at a time. */
-function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+type Limit = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` of the given tasks at a time, in the order they were given. */
+function concurrencyLimit(n: number): Limit {
   let active = 0;
   const queue: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -100,9 +132,10 @@ interface Downloaded {
 
 function download(ctx: SyncContext, log: ProposedLog, l1Blocks: L1Blocks): Promise<Downloaded> {
   return quiet(
-    l1Blocks
-      .get(log)
-      .then(async l1Block => ({ published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource), l1Block })),
+    l1Blocks.get(log).then(async l1Block => ({
+      published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource, ctx.blobVerifier),
+      l1Block,
+    })),
   );
 }
 
