@@ -9,7 +9,7 @@ import { messagesForBlock } from './message-sync.js';
 import type { PublishedL2Block } from './types.js';
 
 /** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two), at least. */
-const DOWNLOAD_CONCURRENCY = 8;
+const DOWNLOAD_CONCURRENCY = 32;
 
 /** The rollup's tips as of the L1 head being synced to. */
 export interface RollupTips {
