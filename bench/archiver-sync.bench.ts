@@ -1,167 +1,225 @@
-// Archiver sync rate (L2 blocks/s) from a local L1 holding N pre-published blocks with full blobs, next to the raw
-// rate of fetching the same L1 data (logs, transactions, blobs) in the same run.
-// Run: npx tsx bench/archiver-sync.bench.ts [blocks] [full blobs per block]
-import type { Hex } from 'viem';
+// Archiver sync rate (L2 blocks/s) from a local L1 holding pre-published blocks, applied to a real world state, next
+// to two bounds measured in the same run: the raw rate of fetching the same L1 data (logs, transactions, blob JSON,
+// nothing checked), and the all-cores KZG bound (c-kzg commitments of the same blobs on one core, times the cores).
+// Two cases: blocks with a full blob (KZG-heavy) and near-empty blocks (per-block overheads).
+// Run: npx tsx bench/archiver-sync.bench.ts [blocks] [full blobs per block] [near-empty blocks]
+//   (or BENCH_SYNC_BLOCKS / BENCH_SYNC_EMPTY_BLOCKS)
+import { availableParallelism } from 'node:os';
+
+import cKzg from 'c-kzg';
 
 import { createArchiverHarness, type ArchiverHarness } from '../src/archiver/testing/harness.js';
 import { configureLogging } from '../src/foundation/log/index.js';
-import { BeaconClient } from '../src/l1/beacon/index.js';
-import { BYTES_PER_BLOB, LENGTH_PREFIX_BYTES, USABLE_BYTES_PER_BLOB } from '../src/l1/blobs/index.js';
+import type { KvStore } from '../src/kv/index.js';
+import {
+  BYTES_PER_BLOB,
+  BlobVerifier,
+  LENGTH_PREFIX_BYTES,
+  USABLE_BYTES_PER_BLOB,
+  getKzg,
+} from '../src/l1/blobs/index.js';
 import { RollupAbi } from '../src/l1/generated/index.js';
 import { encodeBlockBody } from '../src/types/l2-block.js';
 import type { TxEffect } from '../src/types/tx-effect.js';
-import { L1BlockPublisher } from '../test/helpers/l1-blocks.js';
+import { createWorldState } from '../src/world-state/world-state.js';
 import { startTestL1, type TestL1 } from '../test/helpers/l1.js';
+import { rawFetch } from './helpers/raw-fetch.js';
+import { RealChainPublisher, type PublishedBlockInfo } from './helpers/real-chain.js';
 
-const N = Number(process.argv[2] ?? 50);
+const N = Number(process.argv[2] ?? process.env['BENCH_SYNC_BLOCKS'] ?? 30);
 /** Each body is at least this many whole blobs of payload (so it spills into one more blob). */
 const FULL_BLOBS = Number(process.argv[3] ?? 1);
-/** L1 blocks per eth_getLogs and blocks downloaded at once: the harness's batch size and the archiver's concurrency. */
+const EMPTY_N = Number(process.argv[4] ?? process.env['BENCH_SYNC_EMPTY_BLOCKS'] ?? 150);
+/** L1 blocks per eth_getLogs (the archiver's batch size) and blocks fetched at once by the raw fetch. */
 const BATCH = 10;
 const CONCURRENCY = 8;
+const CORES = availableParallelism();
+/** Blocks whose blobs are committed to on one core to measure the KZG bound. */
+const KZG_SAMPLE = 8;
 
 configureLogging({ level: 'warn' });
 
 const fmt = (x: number, width = 10) =>
   (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)).padStart(width);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (x: number) => `${x.toFixed(2)}x`;
 
-/** A body of random tx effects whose encoding fills at least `FULL_BLOBS` whole blobs. */
-function bigBody(publisher: L1BlockPublisher): TxEffect[] {
+/** One core's c-kzg cost of the sampled blocks: commitments (what the archiver computes) and batched proof checks. */
+function kzgCost(sample: readonly PublishedBlockInfo[]): { commitMsPerBlock: number; proofMsPerBlock: number } {
+  getKzg(); // trusted setup loaded
+  const blobs = sample.flatMap(b => b.blobs);
+  const t0 = performance.now();
+  const commitments = blobs.map(b => cKzg.blobToKzgCommitment(b));
+  const commitMs = performance.now() - t0;
+  const proofs = blobs.map((b, i) => cKzg.computeBlobKzgProof(b, commitments[i]!));
+  const t1 = performance.now();
+  if (!cKzg.verifyBlobKzgProofBatch(blobs, commitments, proofs)) throw new Error('KZG proofs do not verify');
+  const proofMs = performance.now() - t1;
+  return { commitMsPerBlock: commitMs / sample.length, proofMsPerBlock: proofMs / sample.length };
+}
+
+/** The same commitments on a pool of `CORES` worker threads, all at once: the all-cores KZG rate as measured here. */
+async function kzgOnPool(sample: readonly PublishedBlockInfo[]): Promise<number> {
+  const verifier = new BlobVerifier({ threads: CORES });
+  verifier.start();
+  try {
+    await verifier.warmUp();
+    const start = performance.now();
+    await Promise.all(sample.flatMap(b => b.blobs).map(blob => verifier.versionedHashes([blob])));
+    return sample.length / ((performance.now() - start) / 1000);
+  } finally {
+    await verifier.stop();
+  }
+}
+
+interface SyncRun {
+  ms: number;
+  computed: number;
+  cacheHits: number;
+  warmUpMs: number;
+}
+
+/**
+ * A fresh archiver syncing everything from genesis with `threads` KZG workers, applying the blocks to a real world
+ * state (or, with `real` false, to the tests' recorder, which has no trees: the archiver's own cost alone).
+ */
+async function timedSync(l1: TestL1, count: number, threads: number, real: boolean): Promise<SyncRun> {
+  let harness: ArchiverHarness | undefined;
+  try {
+    harness = await createArchiverHarness({
+      publicClient: l1.publicClient,
+      beaconUrl: l1.anvil.url,
+      rollupAddress: l1.deployment.addresses.rollup,
+      batchSize: BATCH,
+      blobVerifyThreads: threads,
+      ...(real ? { worldState: (kv: KvStore) => createWorldState({ store: kv, blockHistory: 64 }) } : {}),
+    });
+    // Workers load the trusted setup once each (a one-off start-up cost, printed apart from the sync).
+    const w0 = performance.now();
+    await harness.blobVerifier.warmUp();
+    const warmUpMs = performance.now() - w0;
+    const before = harness.blobVerifier.stats();
+    const start = performance.now();
+    await harness.archiver.sync();
+    const ms = performance.now() - start;
+    const synced = harness.store.getLatestBlockNumber();
+    const applied = harness.appliedTo.getBlockNumber();
+    if (synced !== BigInt(count) || applied !== BigInt(count)) {
+      throw new Error(`archiver synced to block ${synced} (world state ${applied}), expected ${count}`);
+    }
+    const after = harness.blobVerifier.stats();
+    return { ms, computed: after.computed - before.computed, cacheHits: after.cacheHits - before.cacheHits, warmUpMs };
+  } finally {
+    await harness?.close();
+  }
+}
+
+/** A body of fresh tx effects whose encoding fills at least `FULL_BLOBS` whole blobs. */
+function bigBody(chain: RealChainPublisher): TxEffect[] {
   const target = FULL_BLOBS * USABLE_BYTES_PER_BLOB - LENGTH_PREFIX_BYTES;
   const empty = encodeBlockBody([]).length;
   const body: TxEffect[] = [];
   for (let size = empty; size < target;) {
-    const effect = publisher.randomTxEffect();
-    body.push(effect);
-    size += encodeBlockBody([effect]).length - empty;
+    const [effect] = chain.fresh.effects(1);
+    body.push(effect!);
+    size += encodeBlockBody([effect!]).length - empty;
   }
-  while (encodeBlockBody(body).length < target) body.push(publisher.randomTxEffect());
+  while (encodeBlockBody(body).length < target) body.push(...chain.fresh.effects(1));
   return body;
 }
 
-/** Runs `task` over `items`, at most `n` at a time, keeping the order of the results. */
-async function mapLimit<T, R>(items: readonly T[], n: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
+async function runCase(
+  title: string,
+  count: number,
+  makeBody: (chain: RealChainPublisher, i: number) => TxEffect[],
+  target: { blocksPerSecond?: number },
+): Promise<void> {
+  const l1 = await startTestL1({ proofSubmissionWindow: 1_000_000n });
+  let chain: RealChainPublisher | undefined;
+  try {
+    chain = await RealChainPublisher.create(l1);
+    const publishStart = performance.now();
+    const published: PublishedBlockInfo[] = [];
+    for (let i = 0; i < count; i++) published.push(await chain.publish(makeBody(chain, i)));
+    const publishMs = performance.now() - publishStart;
 
-/** The raw reads behind a sync: L2BlockProposed logs in batches of `BATCH` L1 blocks, each tx and its blobs. */
-async function rawFetch(
-  l1: TestL1,
-  beacon: BeaconClient,
-  from: bigint,
-  head: bigint,
-  concurrency: number,
-): Promise<{ blocks: number; blobBytes: number; ms: number }> {
-  const start = performance.now();
-  let blocks = 0;
-  let blobBytes = 0;
-  for (let lo = from; lo <= head; lo += BigInt(BATCH)) {
-    const hi = lo + BigInt(BATCH) - 1n < head ? lo + BigInt(BATCH) - 1n : head;
-    const logs = await l1.publicClient.getContractEvents({
+    const from = await l1.publicClient.readContract({
       address: l1.deployment.addresses.rollup,
       abi: RollupAbi,
-      eventName: 'L2BlockProposed',
-      fromBlock: lo,
-      toBlock: hi,
-      strict: true,
+      functionName: 'L1_BLOCK_AT_GENESIS',
     });
-    const sizes = await mapLimit(logs, concurrency, async log => {
-      await l1.publicClient.getTransaction({ hash: log.transactionHash });
-      const hashes: readonly Hex[] = log.args.versionedBlobHashes;
-      const blobs = await beacon.getBlobs({ number: log.blockNumber, hash: log.blockHash }, hashes);
-      return blobs.reduce((sum, b) => sum + b.length, 0);
-    });
-    blocks += logs.length;
-    blobBytes += sizes.reduce((a, b) => a + b, 0);
+    const head = await l1.publicClient.getBlockNumber({ cacheTime: 0 });
+
+    const rawBefore = await rawFetch(l1, from, head, { batch: BATCH, concurrency: CONCURRENCY });
+    if (rawBefore.blocks !== count) throw new Error(`raw fetch saw ${rawBefore.blocks} blocks, expected ${count}`);
+    const kzgBefore = kzgCost(published.slice(0, KZG_SAMPLE));
+    const pooled = await timedSync(l1, count, CORES, true);
+    const recorder = await timedSync(l1, count, CORES, false);
+    const inline = await timedSync(l1, count, 0, false);
+    const rawAfter = await rawFetch(l1, from, head, { batch: BATCH, concurrency: CONCURRENCY });
+    const kzgAfter = kzgCost(published.slice(-KZG_SAMPLE));
+    const poolRate = await kzgOnPool(published.slice(0, KZG_SAMPLE));
+
+    const rate = (ms: number) => count / (ms / 1000);
+    const rawRate = (rate(rawBefore.ms) + rate(rawAfter.ms)) / 2;
+    const commitMs = (kzgBefore.commitMsPerBlock + kzgAfter.commitMsPerBlock) / 2;
+    const proofMs = (kzgBefore.proofMsPerBlock + kzgAfter.proofMsPerBlock) / 2;
+    const kzgBound = (CORES * 1000) / commitMs;
+    const syncRate = rate(pooled.ms);
+    const blobs = published.reduce((n, b) => n + b.blobs.length, 0);
+    const bodyBytes = published.reduce((n, b) => n + b.bodyBytes, 0) / count;
+    const txs = published.reduce((n, b) => n + b.txs, 0) / count;
+    const bound = Math.min(rawRate, kzgBound);
+
+    console.log(`\n${title}`);
+    console.log(
+      `  L2 blocks on L1                            ${String(count).padStart(10)}   (${head - from + 1n} L1 blocks, published in ${seconds(publishMs)}; ${txs.toFixed(1)} txs, ${fmt(bodyBytes, 0)} body bytes, ${(blobs / count).toFixed(1)} blobs of ${BYTES_PER_BLOB} a block)`,
+    );
+    console.log(
+      `  raw L1 fetch (logs/${BATCH}, header, tx, blob JSON; ${CONCURRENCY} at once) ${fmt(rawRate)} blocks/s (${fmt(rate(rawBefore.ms), 0)} before, ${fmt(rate(rawAfter.ms), 0)} after)`,
+    );
+    console.log(
+      `  KZG bound, ${CORES} cores                         ${fmt(kzgBound)} blocks/s (c-kzg commitments ${commitMs.toFixed(1)} ms a block on one core; ` +
+        `batched proof checks would be ${proofMs.toFixed(2)} ms, ${fmt((CORES * 1000) / proofMs, 0)} blocks/s)`,
+    );
+    console.log(
+      `  KZG on a pool of ${CORES} threads, measured     ${fmt(poolRate)} blocks/s (${ratio(poolRate / kzgBound)} the bound: what this machine's load leaves of its cores)`,
+    );
+    console.log(
+      `  archiver sync, ${String(CORES).padStart(2)} KZG threads, real world state ${fmt(syncRate)} blocks/s  ${ratio(syncRate / rawRate)} raw  ${ratio(syncRate / kzgBound)} KZG bound  ${ratio(syncRate / bound)} min  (${seconds(pooled.ms)}; workers warmed up in ${seconds(pooled.warmUpMs)})`,
+    );
+    const recRate = rate(recorder.ms);
+    console.log(
+      `  archiver sync, ${String(CORES).padStart(2)} KZG threads, no trees     ${fmt(recRate)} blocks/s  ${ratio(recRate / rawRate)} raw  ${ratio(recRate / kzgBound)} KZG bound  ${ratio(recRate / bound)} min  (${seconds(recorder.ms)})`,
+    );
+    console.log(
+      `                                            no trees: ${ratio(recRate / poolRate)} the measured pool KZG rate`,
+    );
+    console.log(
+      `  archiver sync, KZG on the main thread, no trees ${fmt(rate(inline.ms))} blocks/s  ${ratio(rate(inline.ms) / rawRate)} raw  (${seconds(inline.ms)})`,
+    );
+    console.log(
+      `  KZG commitments computed by the sync      ${fmt(pooled.computed)} for ${blobs} blobs (${pooled.cacheHits} checks answered by the cache)`,
+    );
+    for (const [what, r] of [
+      ['real world state', syncRate],
+      ['no trees', recRate],
+    ] as const) {
+      const goals = [`>= 0.9x raw: ${r >= 0.9 * rawRate ? 'met' : 'NOT met'}`];
+      if (rawRate > kzgBound) goals.push(`>= 0.85x KZG bound: ${r >= 0.85 * kzgBound ? 'met' : 'NOT met'}`);
+      if (target.blocksPerSecond !== undefined) {
+        goals.push(`>= ${target.blocksPerSecond} blocks/s: ${r >= target.blocksPerSecond ? 'met' : 'NOT met'}`);
+      }
+      console.log(`  targets (${what}): ${goals.join('; ')}`);
+    }
+  } finally {
+    await chain?.close();
+    await l1.stop();
   }
-  return { blocks, blobBytes, ms: performance.now() - start };
 }
 
-const l1 = await startTestL1({ proofSubmissionWindow: 1_000_000n });
-let harness: ArchiverHarness | undefined;
-try {
-  const publisher = new L1BlockPublisher(l1, { seed: 7 });
-  const publishStart = performance.now();
-  let bodyBytes = 0;
-  let blobsPerBlock = 0;
-  for (let i = 0; i < N; i++) {
-    const body = bigBody(publisher);
-    bodyBytes += encodeBlockBody(body).length;
-    const draft = await publisher.prepare({ body });
-    blobsPerBlock = Math.max(blobsPerBlock, draft.blobs.length);
-    await publisher.send(draft);
-  }
-  const publishMs = performance.now() - publishStart;
-  const [pending] = await l1.publicClient.readContract({
-    address: l1.deployment.addresses.rollup,
-    abi: RollupAbi,
-    functionName: 'getTips',
-  });
-  if (pending !== BigInt(N)) throw new Error(`expected ${N} pending L2 blocks on L1, found ${pending}`);
-
-  const from = await l1.publicClient.readContract({
-    address: l1.deployment.addresses.rollup,
-    abi: RollupAbi,
-    functionName: 'L1_BLOCK_AT_GENESIS',
-  });
-  const head = await l1.publicClient.getBlockNumber({ cacheTime: 0 });
-
-  // Same client settings as the harness: anvil serves the beacon API on its RPC URL.
-  const beacon = new BeaconClient([{ url: l1.anvil.url }], { retries: 0 });
-  const rawBefore = await rawFetch(l1, beacon, from, head, CONCURRENCY);
-  if (rawBefore.blocks !== N) throw new Error(`raw fetch saw ${rawBefore.blocks} blocks, expected ${N}`);
-
-  harness = await createArchiverHarness({
-    publicClient: l1.publicClient,
-    beaconUrl: l1.anvil.url,
-    rollupAddress: l1.deployment.addresses.rollup,
-    batchSize: BATCH,
-  });
-  const syncStart = performance.now();
-  await harness.archiver.sync();
-  const syncMs = performance.now() - syncStart;
-  const synced = harness.store.getLatestBlockNumber();
-  if (synced !== BigInt(N)) throw new Error(`archiver synced to block ${synced}, expected ${N}`);
-
-  const rawAfter = await rawFetch(l1, beacon, from, head, CONCURRENCY);
-  const rawSequential = await rawFetch(l1, beacon, from, head, 1);
-
-  const rate = (ms: number) => N / (ms / 1000);
-  const rawRate = (rate(rawBefore.ms) + rate(rawAfter.ms)) / 2;
-  const syncRate = rate(syncMs);
-  const blobBytesPerBlock = rawBefore.blobBytes / N;
-
-  console.log(
-    `L2 blocks on L1                          ${String(N).padStart(10)}   (${head - from + 1n} L1 blocks, published in ${seconds(publishMs)})`,
-  );
-  console.log(
-    `blob data per block                      ${fmt(blobBytesPerBlock)} bytes (${fmt(blobBytesPerBlock / BYTES_PER_BLOB, 1)} blobs of ${BYTES_PER_BLOB}; body ${fmt(bodyBytes / N, 0)} bytes, ${FULL_BLOBS} blob(s) full)`,
-  );
-  console.log(
-    `raw L1 fetch (getLogs/${BATCH}, tx, blobs; ${CONCURRENCY} at once) ${fmt(rawRate)} blocks/s (${fmt(rate(rawBefore.ms))} before, ${fmt(rate(rawAfter.ms))} after)`,
-  );
-  console.log(`raw L1 fetch, one block at a time        ${fmt(rate(rawSequential.ms))} blocks/s`);
-  console.log(
-    `archiver sync from empty to ${N}          ${fmt(syncRate)} blocks/s  ${(syncRate / rawRate).toFixed(2)}x raw  (${seconds(syncMs)})`,
-  );
-  console.log(
-    'note: the harness applies blocks to a RecordingWorldState (no trees); the tree application cost is measured by ' +
-      'bench/merkle.bench.ts and bench/block-building.bench.ts.',
-  );
-  if (blobsPerBlock * BYTES_PER_BLOB !== blobBytesPerBlock) {
-    console.log(`warning: drafts had ${blobsPerBlock} blobs but ${blobBytesPerBlock} bytes per block were fetched`);
-  }
-} finally {
-  await harness?.close();
-  await l1.stop();
-}
+console.log(`archiver sync bench: ${CORES} cores (availableParallelism), KZG worker threads = cores`);
+await runCase(`blocks with ${FULL_BLOBS} full blob(s) and a partly filled one`, N, chain => bigBody(chain), {});
+await runCase('near-empty blocks (0 or 1 tx, one blob)', EMPTY_N, (chain, i) => chain.fresh.effects(i % 2), {
+  blocksPerSecond: 150,
+});

@@ -3,6 +3,7 @@ import type { Address } from 'viem';
 import { errorMessage } from '../foundation/errors/index.js';
 import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asL2BlockNumber } from '../foundation/types/branded.js';
+import { inlineBlobVerifier, type BlobVerifier } from '../l1/blobs/index.js';
 import type { L1PublicClient } from '../l1/clients.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlobSource } from './block-retriever.js';
@@ -27,6 +28,11 @@ import type { ArchiverEvent, ArchiverListener, L1SyncPoint, UnwindReason } from 
 export interface ArchiverDeps {
   publicClient: L1PublicClient;
   blobSource: BlobSource;
+  /**
+   * Checks blobs against their versioned hashes; share the beacon client's, so a blob it verified is not committed to
+   * again. Started and stopped by its owner (default: one on this thread).
+   */
+  blobVerifier?: BlobVerifier | undefined;
   store: ArchiverStore;
   worldState?: WorldState | undefined;
   logger?: Logger;
@@ -74,6 +80,7 @@ export class Archiver {
   private readonly listeners = new Set<ArchiverListener>();
   private readonly loop: PollingLoop;
   private readonly progress: SyncProgress;
+  private readonly blobVerifier: BlobVerifier;
   private l1StartBlock: bigint | undefined;
   private paused = false;
   private stopping = false;
@@ -86,6 +93,7 @@ export class Archiver {
     private readonly deps: ArchiverDeps,
   ) {
     this.store = deps.store;
+    this.blobVerifier = deps.blobVerifier ?? inlineBlobVerifier();
     this.log = deps.logger ?? createLogger('archiver');
     this.reader = new ArchiverL1Reader(deps.publicClient, opts.rollupAddress, opts.inboxAddress);
     this.progress = new SyncProgress(this.log, opts.progress);
@@ -254,6 +262,7 @@ export class Archiver {
     return {
       reader: this.reader,
       blobSource: this.deps.blobSource,
+      blobVerifier: this.blobVerifier,
       store: this.store,
       worldState: this.deps.worldState,
       metrics: this.deps.metrics,

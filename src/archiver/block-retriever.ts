@@ -9,7 +9,7 @@ import {
   blobsToBytes,
   computeBlobsHash,
   decodeBlobInput,
-  verifyBlobsAgainstHashes,
+  type BlobVerifier,
 } from '../l1/blobs/index.js';
 import { frFromHex, frToHex } from '../types/fr.js';
 import { decodeHeader, headerHash } from '../types/header-codec.js';
@@ -52,16 +52,18 @@ function decoding<T>(log: ProposedLog, what: string, fn: () => T): T {
 }
 
 /**
- * Turns an `L2BlockProposed` log into a block: reads the L1 transaction, finds its `propose` call, decodes the header,
- * checks the versioned hashes against the event and the header's `blobsHash`, fetches the blobs, checks each against
- * its versioned hash and decodes the body. Throws `ArchiverError` `ARCHIVER_INVALID_BLOCK` when the published data is
- * bad (the caller skips the block); other errors (RPC, beacon) are transient and propagate.
+ * Turns an `L2BlockProposed` log into a block (`l1BlockRead`: the header of its L1 block, read meanwhile): reads the
+ * L1 transaction, finds its `propose` call, decodes the header, checks the versioned hashes against the event and the
+ * header's `blobsHash`, fetches the blobs, checks each against its versioned hash (on `verifier`'s worker threads) and
+ * decodes the body. Throws `ArchiverError` `ARCHIVER_INVALID_BLOCK` when the published data is bad (the caller skips
+ * the block); other errors (RPC, beacon) are transient and propagate.
  */
 export async function retrieveBlock(
   log: ProposedLog,
-  l1Block: L1BlockInfo,
+  l1BlockRead: L1BlockInfo | Promise<L1BlockInfo>,
   reader: ArchiverL1Reader,
   blobSource: BlobSource,
+  verifier: BlobVerifier,
 ): Promise<PublishedL2Block> {
   const input = await reader.getTxInput(log.l1TxHash);
   const call = findProposeCall(input, log.archive);
@@ -81,12 +83,14 @@ export async function retrieveBlock(
     throw invalid(log, `blobsHash ${frToHex(header.contentCommitment.blobsHash)} but the blobs hash to ${blobsHash}`);
   }
 
+  const l1Block = await l1BlockRead;
   const blobs = await blobSource.getBlobs(
     { number: l1Block.number, hash: l1Block.hash, timestamp: l1Block.timestamp },
     hashes,
   );
-  // A blob source that serves wrong data is the source's fault, not the block's: this throws and is retried.
-  verifyBlobsAgainstHashes(blobs, hashes);
+  // A blob source that serves wrong data is the source's fault, not the block's: this throws and is retried. Blobs
+  // the beacon client just verified with the same verifier are checked by their bytes, not committed to again.
+  await verifier.verify(blobs, hashes);
   const body = decoding(log, 'body', () => decodeBlockBody(blobsToBytes(blobs)));
   if (body.length !== header.contentCommitment.numTxs) {
     throw invalid(log, `header says ${header.contentCommitment.numTxs} txs, the body has ${body.length}`);

@@ -8,8 +8,8 @@ import type { L1BlockInfo, ProposedLog } from './l1-reader.js';
 import { messagesForBlock } from './message-sync.js';
 import type { PublishedL2Block } from './types.js';
 
-/** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two). */
-const DOWNLOAD_CONCURRENCY = 8;
+/** Blocks downloaded at once while catching up (each is a transaction and a beacon request or two), at least. */
+const DOWNLOAD_CONCURRENCY = 32;
 
 /** The rollup's tips as of the L1 head being synced to. */
 export interface RollupTips {
@@ -22,32 +22,83 @@ export interface RollupTips {
  * new block in order. Blocks already stored are skipped; a block re-proposed under a stored number (a prune we had
  * not seen yet) unwinds to the block before it; blocks above `tips.pending` were pruned by `head` and are not
  * downloaded. Each block is committed with its tx index, the sync point and the world state in one transaction.
+ *
+ * Pipelined: up to `DOWNLOAD_CONCURRENCY` blocks (or twice the blob verifier's threads) are fetched and verified at
+ * once, and the next batch's logs are read and its downloads started while this batch is applied, so that fetching
+ * blocks k+1… overlaps verifying and applying block k. Blocks are still applied strictly in order; consecutive blocks
+ * already downloaded are committed together, in one transaction (see `commitRun`).
  */
 export async function syncBlocks(ctx: SyncContext, head: bigint, tips: RollupTips): Promise<void> {
   const point = ctx.store.getBlocksSyncPoint() ?? initialSyncPoint(ctx);
-  for (let from = point.l1BlockNumber + 1n; from <= head && !ctx.stopping();) {
-    const to = from + BigInt(ctx.batchSize) - 1n < head ? from + BigInt(ctx.batchSize) - 1n : head;
-    // Read before the logs: if L1 reorgs in between, the next reorg check sees this hash is gone.
-    const toBlock = await ctx.reader.getBlock(to);
-    if (!toBlock) throw new Error(`L1 block ${to} is gone (L1 reorg in progress); retrying`);
-    const logs = await ctx.reader.getProposedLogs(from, to);
-    const l1Blocks = new L1Blocks(ctx);
-    const limit = concurrencyLimit(DOWNLOAD_CONCURRENCY);
-    const live = logs.filter((log, i) => !supersededInBatch(logs, i));
-    // Download the batch's new blocks concurrently; apply them strictly in order below.
-    const downloads = new Map<ProposedLog, Promise<Downloaded>>();
-    for (const log of live) {
-      if (log.blockNumber <= tips.pending && !isStored(ctx, log))
-        downloads.set(log, quiet(limit(() => download(ctx, log, l1Blocks))));
-    }
-    for (const log of live) {
+  const limit = concurrencyLimit(Math.max(DOWNLOAD_CONCURRENCY, 2 * ctx.blobVerifier.threads));
+  const first = point.l1BlockNumber + 1n;
+  let next = first <= head ? quiet(readBatch(ctx, first, head, tips, limit)) : undefined;
+  while (next && !ctx.stopping()) {
+    const batch = await next;
+    if (!batch) break;
+    next = batch.to < head ? quiet(readBatch(ctx, batch.to + 1n, head, tips, limit)) : undefined;
+    for (let i = 0; i < batch.live.length;) {
       if (ctx.stopping()) break;
-      await applyLog(ctx, log, tips, () => downloads.get(log) ?? download(ctx, log, l1Blocks));
+      const log = batch.live[i]!;
+      // Wait for this block's download; then it and every following block downloaded meanwhile are committed at once.
+      const pending = batch.downloads.get(log);
+      if (pending && !batch.ready.has(log)) await pending.then(noop, noop);
+      if (ctx.stopping()) break;
+      const run = readyRun(ctx, batch, i, tips);
+      if (run.length > 0) {
+        commitRun(ctx, run);
+        i += run.length;
+        continue;
+      }
+      i++;
+      await applyLog(ctx, log, tips, () => pending ?? download(ctx, log, batch.l1Blocks));
     }
     if (ctx.stopping()) break;
-    ctx.store.setBlocksSyncPoint({ l1BlockNumber: to, l1BlockHash: toBlock.hash });
-    from = to + 1n;
+    ctx.store.setBlocksSyncPoint({ l1BlockNumber: batch.to, l1BlockHash: batch.toBlock.hash });
   }
+}
+
+const noop = (): void => {};
+
+/** One batch of L1 blocks: its last block, its live logs and the downloads already started for them. */
+interface Batch {
+  to: bigint;
+  toBlock: L1BlockInfo;
+  live: ProposedLog[];
+  l1Blocks: L1Blocks;
+  downloads: Map<ProposedLog, Promise<Downloaded>>;
+  /** The downloads that succeeded already. */
+  ready: Map<ProposedLog, Downloaded>;
+}
+
+/** Reads the logs of `[from, from + batchSize - 1]` (capped at `head`) and starts downloading its new blocks. */
+async function readBatch(
+  ctx: SyncContext,
+  from: bigint,
+  head: bigint,
+  tips: RollupTips,
+  limit: Limit,
+): Promise<Batch | undefined> {
+  const to = from + BigInt(ctx.batchSize) - 1n < head ? from + BigInt(ctx.batchSize) - 1n : head;
+  // Read before the logs: if L1 reorgs in between, the next reorg check sees this hash is gone.
+  const toBlock = await ctx.reader.getBlock(to);
+  if (!toBlock) throw new Error(`L1 block ${to} is gone (L1 reorg in progress); retrying`);
+  const logs = await ctx.reader.getProposedLogs(from, to);
+  // Read ahead while the archiver was stopping: the store may be closed by now.
+  if (ctx.stopping()) return undefined;
+  const l1Blocks = new L1Blocks(ctx);
+  const live = logs.filter((log, i) => !supersededInBatch(logs, i));
+  // Download the batch's new blocks concurrently; they are applied strictly in order by the caller.
+  const downloads = new Map<ProposedLog, Promise<Downloaded>>();
+  const ready = new Map<ProposedLog, Downloaded>();
+  for (const log of live) {
+    if (log.blockNumber <= tips.pending && !isStored(ctx, log)) {
+      const p = quiet(limit(() => download(ctx, log, l1Blocks)));
+      p.then(d => ready.set(log, d)).catch(() => {});
+      downloads.set(log, p);
+    }
+  }
+  return { to, toBlock, live, l1Blocks, downloads, ready };
 }
 
 /** L1 block headers of one batch, fetched once each and checked against the logs' block hashes. */
@@ -71,8 +122,10 @@ class L1Blocks {
   }
 }
 
-/** Runs at most `n` of the given tasks at a time. */
-function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+type Limit = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` of the given tasks at a time, in the order they were given. */
+function concurrencyLimit(n: number): Limit {
   let active = 0;
   const queue: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -99,10 +152,16 @@ interface Downloaded {
 }
 
 function download(ctx: SyncContext, log: ProposedLog, l1Blocks: L1Blocks): Promise<Downloaded> {
+  // The L1 header and the transaction are read at once; the blobs need the header.
+  const l1Block = quiet(l1Blocks.get(log));
   return quiet(
-    l1Blocks
-      .get(log)
-      .then(async l1Block => ({ published: await retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource), l1Block })),
+    retrieveBlock(log, l1Block, ctx.reader, ctx.blobSource, ctx.blobVerifier).then(
+      async published => ({ published, l1Block: await l1Block }),
+      async (err: unknown) => {
+        await l1Block; // an L1 reorg seen in the header is the error to report, not what the tx led to
+        throw err;
+      },
+    ),
   );
 }
 
@@ -118,6 +177,90 @@ function quiet<T>(p: Promise<T>): Promise<T> {
 function isStored(ctx: SyncContext, log: ProposedLog): boolean {
   const archive = ctx.store.getArchiveRoot(log.blockNumber);
   return archive !== undefined && frToHex(archive) === log.archive.toLowerCase();
+}
+
+/** Most blocks committed in one store transaction while catching up. */
+const MAX_RUN = 64;
+
+/**
+ * The logs from `i` on that are plain appends (the next block numbers, not stored, not pruned) whose downloads have
+ * succeeded already: they can be applied and committed together without waiting for anything.
+ */
+function readyRun(ctx: SyncContext, batch: Batch, i: number, tips: RollupTips): { log: ProposedLog; d: Downloaded }[] {
+  const run: { log: ProposedLog; d: Downloaded }[] = [];
+  let next = ctx.store.getLatestBlockNumber() + 1n;
+  for (let j = i; j < batch.live.length && run.length < MAX_RUN; j++, next++) {
+    const log = batch.live[j]!;
+    const d = batch.ready.get(log);
+    if (!d || log.blockNumber !== next || log.blockNumber > tips.pending || isStored(ctx, log)) break;
+    run.push({ log, d });
+  }
+  return run;
+}
+
+function rejected(log: ProposedLog, err: unknown): ArchiverError {
+  const n = log.blockNumber;
+  return new ArchiverError(
+    'ARCHIVER_BLOCK_REJECTED',
+    `the world state rejected L2 block ${n} from L1 tx ${log.l1TxHash}: ${errorMessage(err)}; the archiver will not ` +
+      'advance past it until L1 prunes it',
+    { blockNumber: n, l1TxHash: log.l1TxHash, l1Block: log.l1BlockNumber },
+    err,
+  );
+}
+
+/**
+ * Applies a run of consecutive downloaded blocks and commits them in one store transaction (one disk sync instead of
+ * one a block, the main cost of near-empty blocks), each exactly as `applyLog` would. A block the world state rejects
+ * ends the run: the blocks before it are committed, then its `ARCHIVER_BLOCK_REJECTED` is thrown.
+ */
+function commitRun(ctx: SyncContext, run: readonly { log: ProposedLog; d: Downloaded }[]): void {
+  const committed: PublishedL2Block[] = [];
+  let refusal: ArchiverError | undefined;
+  const endCommit = ctx.metrics?.commit.startTimer();
+  ctx.store.transactionSync(() => {
+    for (const { log, d } of run) {
+      const n = log.blockNumber;
+      const { published, l1Block } = d;
+      const messages = messagesForBlock(ctx, n, published.block.header.contentCommitment.inHash);
+      let fork: WorldStateFork | undefined;
+      try {
+        fork = ctx.worldState?.prepareBlock(published.block, messages);
+      } catch (err) {
+        refusal = rejected(log, err);
+        break;
+      }
+      try {
+        ctx.store.addBlock(published);
+        ctx.store.setBlocksSyncPoint({ l1BlockNumber: l1Block.number - 1n, l1BlockHash: l1Block.parentHash });
+        fork?.commitSync(n);
+      } catch (err) {
+        fork?.discard();
+        throw err;
+      }
+      committed.push(published);
+    }
+  });
+  endCommit?.();
+  ctx.log.debug(`Committed ${committed.length} L2 blocks in one transaction`, { from: run[0]!.log.blockNumber });
+  for (const published of committed) added(ctx, published);
+  if (refusal) throw refusal;
+}
+
+/** Logs, announces and counts a committed block. */
+function added(ctx: SyncContext, published: PublishedL2Block): void {
+  const { block } = published;
+  const n = block.header.globalVariables.blockNumber;
+  ctx.log.info(`Downloaded L2 block ${n}`, {
+    l1Block: published.l1.l1BlockNumber,
+    txs: block.body.length,
+    l1TxHash: published.l1.l1TxHash,
+    blockHash: frToHex(published.headerHash),
+    slot: block.header.globalVariables.slotNumber,
+    attestations: published.l1.attestations,
+  });
+  ctx.emit({ type: 'blocks-added', blocks: [published] });
+  ctx.progress.blockAdded(n);
 }
 
 async function applyLog(
@@ -169,14 +312,7 @@ async function applyLog(
   try {
     fork = ctx.worldState?.prepareBlock(block, messages);
   } catch (err) {
-    const where = { blockNumber: n, l1TxHash: log.l1TxHash, l1Block: log.l1BlockNumber };
-    throw new ArchiverError(
-      'ARCHIVER_BLOCK_REJECTED',
-      `the world state rejected L2 block ${n} from L1 tx ${log.l1TxHash}: ${errorMessage(err)}; the archiver will not ` +
-        'advance past it until L1 prunes it',
-      where,
-      err,
-    );
+    throw rejected(log, err);
   }
   const endCommit = ctx.metrics?.commit.startTimer();
   try {
@@ -191,14 +327,5 @@ async function applyLog(
     fork?.discard();
     throw err;
   }
-  ctx.log.info(`Downloaded L2 block ${n}`, {
-    l1Block: published.l1.l1BlockNumber,
-    txs: block.body.length,
-    l1TxHash: published.l1.l1TxHash,
-    blockHash: frToHex(published.headerHash),
-    slot: block.header.globalVariables.slotNumber,
-    attestations: published.l1.attestations,
-  });
-  ctx.emit({ type: 'blocks-added', blocks: [published] });
-  ctx.progress.blockAdded(n);
+  added(ctx, published);
 }

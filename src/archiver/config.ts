@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { defineConfigMappings, parsers as p, type ConfigOf } from '../foundation/config/index.js';
 
 /** Archiver settings: how often and how much it reads from L1. */
@@ -15,6 +17,17 @@ export const archiverConfigMappings = defineConfigMappings({
     parse: p.integer({ min: 1, placeholder: '<blocks>' }),
     default: 100,
     description: 'How many L2 blocks the archiver downloads from L1 per request batch.',
+  },
+  // One thread per core, not one fewer: the main thread's share of a synced block (fetching, parsing, applying) is a
+  // small fraction of its KZG work, so on a two-core machine one worker would leave half of it idle while syncing.
+  blobVerifyThreads: {
+    env: 'ARCHIVER_BLOB_VERIFY_THREADS',
+    flag: '--archiver.blobVerifyThreads',
+    parse: p.integer({ min: 0, placeholder: '<threads>' }),
+    default: availableParallelism(),
+    description:
+      'Worker threads that check blobs against their KZG versioned hashes while syncing (default: one per core; ' +
+      '0: on the main thread).',
   },
 });
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../foundation/log/index.js';
+import type { BlobVerifier } from '../l1/blobs/index.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlobSource } from './block-retriever.js';
 import type { ArchiverL1Reader } from './l1-reader.js';
@@ -11,6 +12,8 @@ import type { ArchiverEvent, L1SyncPoint, UnwindReason } from './types.js';
 export interface SyncContext {
   reader: ArchiverL1Reader;
   blobSource: BlobSource;
+  /** Checks blobs against their versioned hashes (worker threads, cache of verified blobs). */
+  blobVerifier: BlobVerifier;
   store: ArchiverStore;
   /** Absent when the archiver runs without the node: blocks are stored, not applied. */
   worldState: WorldState | undefined;

@@ -10,6 +10,7 @@ import { retryUntilDone } from '../foundation/timers/index.js';
 import { openKvStore } from '../kv/index.js';
 import type { L1ContractAddresses } from '../l1/addresses.js';
 import { BeaconClient } from '../l1/beacon/index.js';
+import { BlobVerifier } from '../l1/blobs/index.js';
 import { L1HeadWatcher } from '../l1/head-watcher.js';
 import { L1Clock } from '../l1/l1-clock.js';
 import { createP2PService } from '../p2p/factory.js';
@@ -150,6 +151,13 @@ export async function startAztecNode(
         : undefined;
 
     const archiverM = archiverMetrics(metrics);
+    // Shared by the beacon client and the archiver: a blob is committed to once, on the pool's worker threads.
+    const blobVerifier = life.add(
+      'blob verifier',
+      new BlobVerifier({ threads: config.archiver.blobVerifyThreads }),
+      v => v.stop(),
+    );
+    blobVerifier.start();
     const archiver = new Archiver(
       {
         rollupAddress: addresses.rollup,
@@ -159,7 +167,8 @@ export async function startAztecNode(
       },
       {
         publicClient: l1.publicClient,
-        blobSource: timedBlobSource(beaconFor(config), archiverM.blobFetch, blobSourceName(config)),
+        blobSource: timedBlobSource(beaconFor(config, blobVerifier), archiverM.blobFetch, blobSourceName(config)),
+        blobVerifier,
         store: new ArchiverStore(store),
         worldState,
         metrics: archiverM,
@@ -484,7 +493,7 @@ export async function startAztecNode(
  * The blob source: the beacon URLs (L1_CONSENSUS_HOST_URLS) with their keys; on a local L1 (chain 31337) without
  * them, anvil's own beacon endpoint at the execution URL.
  */
-function beaconFor(config: AztecConfig): BeaconClient {
+function beaconFor(config: AztecConfig, verifier: BlobVerifier): BeaconClient {
   const l1 = config.l1;
   const beaconUrls = l1.l1ConsensusHostUrls ?? (l1.l1ChainId === 31337 ? l1.l1RpcUrls : undefined);
   if (!beaconUrls) {
@@ -496,11 +505,14 @@ function beaconFor(config: AztecConfig): BeaconClient {
       },
     ]);
   }
-  return BeaconClient.fromConfig({
-    l1ConsensusHostUrls: beaconUrls,
-    ...(l1.l1ConsensusHostApiKeys ? { l1ConsensusHostApiKeys: l1.l1ConsensusHostApiKeys } : {}),
-    ...(l1.l1ConsensusHostApiKeyHeaders ? { l1ConsensusHostApiKeyHeaders: l1.l1ConsensusHostApiKeyHeaders } : {}),
-  });
+  return BeaconClient.fromConfig(
+    {
+      l1ConsensusHostUrls: beaconUrls,
+      ...(l1.l1ConsensusHostApiKeys ? { l1ConsensusHostApiKeys: l1.l1ConsensusHostApiKeys } : {}),
+      ...(l1.l1ConsensusHostApiKeyHeaders ? { l1ConsensusHostApiKeyHeaders: l1.l1ConsensusHostApiKeyHeaders } : {}),
+    },
+    { verifier },
+  );
 }
 
 /** The blob source's label on `aztec_archiver_blob_fetch_duration_seconds`. */

@@ -3,7 +3,8 @@ import type { Hex } from 'viem';
 
 import { NodeError, errorMessage } from '../../foundation/errors/index.js';
 import { createLogger, type Logger } from '../../foundation/log/index.js';
-import { BlobHashMismatchError, getKzg, versionedHash } from '../blobs/index.js';
+import type { BlobVerifier } from '../blobs/index.js';
+import { BlobHashMismatchError, inlineBlobVerifier, versionedHash } from '../blobs/index.js';
 import { BeaconConfigError, BeaconResponseError, BeaconUnavailableError, BlobsNotFoundError } from './errors.js';
 import { BeaconHost, TransientHostError, hostsFromConfig, type BeaconHostConfig } from './hosts.js';
 import {
@@ -25,6 +26,8 @@ export interface BeaconClientOptions {
   maxBackoffMs?: number;
   /** Overrides `SECONDS_PER_SLOT` from `/eth/v1/config/spec` (anvil does not serve it). */
   secondsPerSlot?: bigint;
+  /** Where returned blobs are committed to (a worker pool, and a cache that later checks reuse); default inline. */
+  verifier?: BlobVerifier;
   logger?: Logger;
 }
 
@@ -60,6 +63,7 @@ export class BeaconClient {
   private readonly hosts: BeaconHost[];
   private readonly blobsGone = new Set<BeaconHost>();
   private readonly log: Logger;
+  private readonly verifier: BlobVerifier;
   private genesisTime: bigint | undefined;
   private secondsPerSlot: bigint | undefined;
 
@@ -72,6 +76,7 @@ export class BeaconClient {
     }
     this.hosts = hosts.map(h => new BeaconHost(h, opts.timeoutMs ?? 10_000));
     this.secondsPerSlot = opts.secondsPerSlot;
+    this.verifier = opts.verifier ?? inlineBlobVerifier();
     this.log = opts.logger ?? createLogger('l1:beacon');
   }
 
@@ -100,15 +105,13 @@ export class BeaconClient {
     const result = () => expected.map(h => found.get(h)!);
     if (complete()) return result();
 
-    const keep = (returned: ReturnedBlob[]) => {
-      const kzg = getKzg();
-      for (const { blob, claimedCommitment } of returned) {
-        let actual: string;
-        try {
-          actual = versionedHash(kzg.blobToKzgCommitment(blob));
-        } catch {
-          actual = '(invalid blob)';
-        }
+    const keep = async (returned: ReturnedBlob[]) => {
+      const hashes = await this.verifier.versionedHashes(
+        returned.map(r => r.blob),
+        expected.filter(h => !found.has(h)),
+      );
+      for (const [i, { blob, claimedCommitment }] of returned.entries()) {
+        const actual = hashes[i]!;
         if (expected.includes(actual)) found.set(actual, blob);
         const claimed = claimedCommitment && versionedHash(claimedCommitment);
         if (claimed !== undefined && claimed !== actual && expected.includes(claimed)) {
@@ -128,7 +131,7 @@ export class BeaconClient {
             attempts.push(`${where} /blobs: HTTP ${answer.status}`);
             break;
           }
-          keep(this.parse(host, '/blobs', () => parseBlobsResponse(answer.body)));
+          await keep(this.parse(host, '/blobs', () => parseBlobsResponse(answer.body)));
           if (complete()) return;
           if (Object.keys(query).length === 0) {
             attempts.push(`${where} /blobs: ${expected.length - found.size} missing`);
@@ -141,7 +144,7 @@ export class BeaconClient {
         attempts.push(`${where} /blob_sidecars: HTTP ${answer.status}`);
         return;
       }
-      keep(this.parse(host, '/blob_sidecars', () => parseSidecarsResponse(answer.body)));
+      await keep(this.parse(host, '/blob_sidecars', () => parseSidecarsResponse(answer.body)));
       if (!complete()) attempts.push(`${where} /blob_sidecars: ${expected.length - found.size} missing`);
     };
 

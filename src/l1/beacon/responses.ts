@@ -1,5 +1,3 @@
-import { hexToBytes, isHex } from 'viem';
-
 /** One blob a consensus host returned, with the commitment it claims for it (sidecars only). */
 export interface ReturnedBlob {
   blob: Uint8Array;
@@ -13,9 +11,17 @@ function asData(body: unknown): unknown[] {
   return data as unknown[];
 }
 
+/**
+ * `0x…` hex to bytes. Node's hex decoder (tens of times faster than a JS one on a 128 KiB blob) stops at the first
+ * pair that is not hex, so a result shorter than half the digits means the text was not hex.
+ */
 function hexBytes(value: unknown, what: string, size?: number): Uint8Array {
-  if (typeof value !== 'string' || !isHex(value, { strict: true })) throw new Error(`${what} is not hex`);
-  const bytes = hexToBytes(value);
+  if (typeof value !== 'string' || !value.startsWith('0x') || value.length % 2 !== 0) {
+    throw new Error(`${what} is not hex`);
+  }
+  const buf = Buffer.from(value.slice(2), 'hex');
+  if (buf.length !== (value.length - 2) / 2) throw new Error(`${what} is not hex`);
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   if (size !== undefined && bytes.length !== size) throw new Error(`${what} is ${bytes.length} bytes, not ${size}`);
   return bytes;
 }

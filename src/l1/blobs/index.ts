@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './hashes.js';
 export * from './kzg.js';
 export * from './send.js';
+export * from './verifier.js';
