@@ -5,6 +5,8 @@
 // (the world state's test sequencer; archiveAt answered from the chain itself) to show how export and verification
 // scale with length.
 // Run: npx tsx bench/snapshot.bench.ts [L1 blocks, default 100] [store-only blocks, default 1000]
+// (BENCH_LONG=1, as `npm run bench -- --long` sets it: 1,000 L1 blocks and 10,000 store-only blocks; the full sync of
+// 10,000 blocks from L1 is bench/sync-length.bench.ts's long run.)
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,8 +30,9 @@ import { startTestL1 } from '../test/helpers/l1.js';
 import { nodeAtBlock, startSyncNode } from '../test/helpers/sync-node.js';
 import { ValidChainPublisher } from '../test/helpers/valid-chain.js';
 
-const N = Number(process.argv[2] ?? 100);
-const M = Number(process.argv[3] ?? 1000);
+const LONG = process.env['BENCH_LONG'] === '1';
+const N = Number(process.argv[2] ?? (LONG ? 1000 : 100));
+const M = Number(process.argv[3] ?? (LONG ? 10_000 : 1000));
 configureLogging({ level: 'warn' });
 
 /** L1 provenance and an unknown archive in the store-only part (no L1 there). */
