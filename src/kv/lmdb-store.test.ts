@@ -157,6 +157,31 @@ describe('KvStore.transactionSync', () => {
     expect([...a.keys()]).toEqual(['inner2', 'outer']);
   });
 
+  it('joinSync writes as part of the open transaction (rolled back with it), or in its own', async () => {
+    const store = await tempStore();
+    const a = store.openMap<string>('a');
+    store.joinSync(() => a.set('own', '1'));
+    expect(a.get('own')).toBe('1');
+    expect(() =>
+      store.transactionSync(() => {
+        store.joinSync(() => a.set('joined', '2'));
+        expect(a.get('joined')).toBe('2');
+        throw new Error('outer fails');
+      }),
+    ).toThrow('outer fails');
+    expect(a.get('joined')).toBeUndefined();
+    store.transactionSync(() => {
+      // No child: a joined write stays in the outer transaction even when the joined callback throws.
+      expect(() =>
+        store.joinSync(() => {
+          a.set('kept', '3');
+          throw new Error('joined fails');
+        }),
+      ).toThrow('joined fails');
+    });
+    expect(a.get('kept')).toBe('3');
+  });
+
   it('refuses an asynchronous callback and writes nothing', async () => {
     const store = await tempStore();
     const a = store.openMap<string>('a');

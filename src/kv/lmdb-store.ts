@@ -110,6 +110,15 @@ class LmdbStore implements KvStore {
     }
   }
 
+  joinSync<T>(fn: () => T): T {
+    if (this.depth === 0) return this.transactionSync(fn);
+    this.assertOpen();
+    const result = fn();
+    if (isThenable(result))
+      throw new KvError('KV_ASYNC_TRANSACTION', 'A write transaction callback must be synchronous');
+    return result;
+  }
+
   listMaps(): string[] {
     this.assertOpen();
     // The unnamed root database holds one key per named map.

@@ -79,6 +79,12 @@ export interface KvStore {
    * are rolled back if it throws, and committed with the outer one otherwise. `fn` must be synchronous.
    */
   transactionSync<T>(fn: () => T): T;
+  /**
+   * Runs `fn` as part of the open write transaction, without a child transaction (a child costs a page copy and a
+   * commit of its own), or in a new write transaction when none is open. If `fn` throws inside an open
+   * transaction, what it wrote stays in that transaction: for writers that check everything before writing.
+   */
+  joinSync<T>(fn: () => T): T;
   /** Whether a write transaction is open (i.e. we are inside `transactionSync`). */
   inTransaction(): boolean;
   /** Names of every map in the environment (opened by this process or not), in byte order. */

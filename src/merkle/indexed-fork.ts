@@ -1,4 +1,4 @@
-import { fieldToBuffer } from './codec.js';
+import { bufferToField, fieldToBuffer } from './codec.js';
 import { MerkleError } from './errors.js';
 import type { IndexedLeafType } from './indexed-leaves.js';
 import type { IndexedWitness, LowLeaf } from './indexed-tree.js';
@@ -148,7 +148,7 @@ export class IndexedFork<L> {
   private baseLowKey(key: bigint): { key: bigint; index: number } | undefined {
     if (this.baseLowKeys.has(key)) return this.baseLowKeys.get(key);
     const base = this.core.overlay.base.lowKey(fieldToBuffer(key));
-    const low = base === undefined ? undefined : { key: BigInt('0x' + base.key.toString('hex')), index: base.index };
+    const low = base === undefined ? undefined : { key: bufferToField(base.key), index: base.index };
     this.baseLowKeys.set(key, low);
     return low;
   }

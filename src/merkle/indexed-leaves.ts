@@ -1,5 +1,5 @@
 import { sha256ToField } from '../foundation/crypto/index.js';
-import { bufferToField, fieldToBuffer } from './codec.js';
+import { bufferToField, fieldsToBuffer } from './codec.js';
 import { MerkleError } from './errors.js';
 
 /**
@@ -72,7 +72,7 @@ export const nullifierLeafType: IndexedLeafType<NullifierLeaf> = {
     throw new MerkleError('MERKLE_DUPLICATE_KEY', msg, { value: existing.value.toString() });
   },
   hash: leaf => sha256ToField(nullifierLeafType.encode(leaf)),
-  encode: leaf => Buffer.concat([leaf.value, leaf.nextValue, leaf.nextIndex].map(fieldToBuffer)),
+  encode: leaf => fieldsToBuffer([leaf.value, leaf.nextValue, leaf.nextIndex]),
   decode: bytes => {
     const [value, nextValue, nextIndex] = fields(bytes, 3) as [bigint, bigint, bigint];
     return { value, nextIndex, nextValue };
@@ -92,7 +92,7 @@ export const publicDataLeafType: IndexedLeafType<PublicDataLeaf> = {
   prefill: () => publicDataLeaf(0n, 0n),
   merge: (existing, incoming) => ({ ...existing, value: incoming.value }),
   hash: leaf => sha256ToField(publicDataLeafType.encode(leaf)),
-  encode: leaf => Buffer.concat([leaf.slot, leaf.value, leaf.nextSlot, leaf.nextIndex].map(fieldToBuffer)),
+  encode: leaf => fieldsToBuffer([leaf.slot, leaf.value, leaf.nextSlot, leaf.nextIndex]),
   decode: bytes => {
     const [slot, value, nextSlot, nextIndex] = fields(bytes, 4) as [bigint, bigint, bigint, bigint];
     return { slot, value, nextIndex, nextSlot };

@@ -135,7 +135,8 @@ export class ForkCore {
     this.assertOpen();
     const v = toSafeNumber(version, 'version', 'MERKLE_BAD_VERSION');
     const store = this.tree.store;
-    store.kv.transactionSync(() => {
+    // Joins the caller's transaction: the staleness check comes before any write.
+    store.kv.joinSync(() => {
       const tip = store.tip();
       if (tip !== this.baseVersion || !rootOf(new CommittedView(store, tip)).equals(this.baseRoot)) {
         const msg = `Tree "${store.name}" changed since this fork was made (at ${this.baseVersion ?? 'empty'}); fork again`;

@@ -151,7 +151,8 @@ export class VersionedTreeStore {
 
   /** Writes `changes` at `version` (>= the tip) inside the caller's write transaction (or a new one). */
   write(version: number, changes: TreeChanges): void {
-    this.kv.transactionSync(() => {
+    // Joins the caller's transaction: the version check comes before any write.
+    this.kv.joinSync(() => {
       const tip = this.tip();
       if (tip !== undefined && version < tip) {
         throw new MerkleError('MERKLE_BAD_VERSION', `Cannot commit tree "${this.name}" at ${version}: tip is ${tip}`, {
@@ -178,7 +179,8 @@ export class VersionedTreeStore {
 
   /** Deletes everything written at versions above `version`. */
   unwindTo(version: number): void {
-    this.kv.transactionSync(() => {
+    // Joins the caller's transaction: the checks come before any delete.
+    this.kv.joinSync(() => {
       const tip = this.tip();
       if (tip === undefined || version >= tip) return;
       const oldest = this.oldest();
