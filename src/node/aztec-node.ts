@@ -13,7 +13,6 @@ import { BeaconClient } from '../l1/beacon/index.js';
 import { BlobVerifier } from '../l1/blobs/index.js';
 import { L1HeadWatcher } from '../l1/head-watcher.js';
 import { L1Clock } from '../l1/l1-clock.js';
-import { createP2PService } from '../p2p/factory.js';
 import type { P2PService } from '../p2p/service.js';
 import type { SequencerState } from '../sequencer/state.js';
 import type { SlasherClient } from '../slasher/index.js';
@@ -267,6 +266,8 @@ export async function startAztecNode(
 
     let p2p: P2PService | undefined;
     if (config.p2p.enabled && txPool) {
+      // Loaded only when P2P runs: libp2p and discv5 are about a thousand modules a follower without P2P never uses.
+      const { createP2PService } = await import('../p2p/factory.js');
       p2p = life.add(
         'p2p',
         await createP2PService(

@@ -62,6 +62,17 @@ describe('BlobVerifier', () => {
     expect(v.stats()).toEqual({ computed: 3, cacheHits: 1 });
   });
 
+  it('remembers a verified blob by its digest, not by the caller buffer: bytes changed in place are checked again', async () => {
+    const v = new BlobVerifier({ threads: 0 });
+    const reused = Uint8Array.from(blobs[0]!);
+    await v.verify([reused], hashes.slice(0, 1));
+    reused.set(blobs[1]!); // the caller reuses its buffer for other bytes
+    await expect(v.verify([reused], hashes.slice(0, 1))).rejects.toThrow(/^blob 0 has versioned hash/);
+    expect(v.stats()).toEqual({ computed: 2, cacheHits: 0 });
+    await v.verify(blobs.slice(0, 1), hashes.slice(0, 1));
+    expect(v.stats()).toEqual({ computed: 2, cacheHits: 1 });
+  });
+
   it('terminates its workers on stop and then works on the calling thread', async () => {
     const v = pooled(1);
     await v.verify(blobs.slice(0, 1), hashes.slice(0, 1));

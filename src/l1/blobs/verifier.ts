@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 
 import { Piscina } from 'piscina';
@@ -11,7 +12,10 @@ import { blobVersionedHash, type KzgTask } from './kzg-worker.js';
 export interface BlobVerifierOptions {
   /** Worker threads computing KZG commitments (`ARCHIVER_BLOB_VERIFY_THREADS`); 0: on the calling thread. */
   threads: number;
-  /** Verified blobs remembered by versioned hash (default 128, 16 MiB), so that one blob is never hashed twice. */
+  /**
+   * Verified blobs remembered by versioned hash (default 128), so that one blob is never committed to twice. Each
+   * entry keeps the sha256 digest of the blob, not its 128 KiB: the cache holds about 100 bytes a blob.
+   */
   cacheSize?: number;
   logger?: Logger;
 }
@@ -39,12 +43,15 @@ function workerScript(): { filename: string; execArgv: string[] } {
  * start when first needed (each loads the trusted setup once) and are terminated by `stop()`. Without threads, or
  * when not started, the work runs on the calling thread.
  *
- * A blob is committed to once: blobs that hashed to an expected versioned hash are kept (LRU, `cacheSize`), and a
- * blob later presented for that hash is checked by comparing its bytes, not by recomputing its commitment.
+ * A blob is committed to once: the sha256 digests of blobs that hashed to an expected versioned hash are kept (LRU,
+ * `cacheSize`), and a blob later presented for that hash is checked by its digest (a fraction of a millisecond), not
+ * by recomputing its commitment (tens of milliseconds). Digests rather than the blobs: 128 cached blobs would hold
+ * 16 MiB (more when a blob is a view into a larger response buffer), and a caller reusing its buffer could not
+ * change what was verified.
  */
 export class BlobVerifier {
   private pool: Piscina<KzgTask, string[]> | undefined;
-  private readonly verified = new Map<string, Uint8Array>();
+  private readonly verified = new Map<string, Buffer>();
   private readonly cacheSize: number;
   private readonly log: Logger;
   private computed = 0;
@@ -150,7 +157,7 @@ export class BlobVerifier {
 
   private isCached(hash: string, blob: Uint8Array): boolean {
     const known = this.verified.get(hash);
-    if (!known || !Buffer.from(known.buffer, known.byteOffset, known.byteLength).equals(blob)) return false;
+    if (!known || !known.equals(digestOf(blob))) return false;
     this.cacheHits++;
     // Most recently used last.
     this.verified.delete(hash);
@@ -160,7 +167,7 @@ export class BlobVerifier {
 
   private remember(hash: string, blob: Uint8Array): void {
     this.verified.delete(hash);
-    this.verified.set(hash, blob);
+    this.verified.set(hash, digestOf(blob));
     while (this.verified.size > this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
   }
 
@@ -170,6 +177,11 @@ export class BlobVerifier {
     const [hash] = await this.pool.run({ blobs: [blob] });
     return hash!;
   }
+}
+
+/** sha256 of a blob's bytes: what the cache compares a blob presented again with. */
+function digestOf(blob: Uint8Array): Buffer {
+  return createHash('sha256').update(blob).digest();
 }
 
 /** A verifier without threads, for callers that were given none (tests, one-off commands). */

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { decryptKeystoreJson, isKeystoreJson } from 'ethers/wallet';
 import { getAddress, toHex, type Address, type Hex } from 'viem';
 import { mnemonicToAccount, privateKeyToAddress } from 'viem/accounts';
 import type { z } from 'zod';
@@ -137,6 +136,8 @@ async function keysOf(
   } catch {
     fail(`cannot read the key file ${path}`, 'path');
   }
+  // ethers is loaded only for an encrypted key file: a node without one never loads its modules.
+  const { decryptKeystoreJson, isKeystoreJson } = await import('ethers/wallet');
   if (!isKeystoreJson(json)) fail(`${path} is not an encrypted JSON V3 key file`, 'path');
   let password: string;
   try {

@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-import { encryptKeystoreJson } from 'ethers/wallet';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 
@@ -13,6 +12,7 @@ export const DEFAULT_SCRYPT_N = 131072;
 
 /** Encrypts a private key as a JSON V3 key file's text (scrypt, AES-128-CTR: ethers' implementation). */
 export async function encryptKey(privateKey: Hex, password: string, scryptN = DEFAULT_SCRYPT_N): Promise<string> {
+  const { encryptKeystoreJson } = await import('ethers/wallet');
   return encryptKeystoreJson({ address: privateKeyToAddress(privateKey), privateKey }, password, {
     scrypt: { N: scryptN },
   });

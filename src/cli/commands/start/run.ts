@@ -11,7 +11,6 @@ import type { AztecConfig } from '../../../node/config.js';
 import { networkConfigRoute } from '../../../node/http-routes.js';
 import { resolveL1Addresses } from '../../../node/l1-addresses.js';
 import { applyNetworkConfig, fetchNetworkConfig, type NetworkConfig } from '../../../node/network-config.js';
-import { createP2PBootstrap } from '../../../p2p/factory.js';
 import { waitForShutdownSignal } from '../../signals.js';
 import type { StartModules } from './modules.js';
 
@@ -68,6 +67,8 @@ export async function runStart(config: AztecConfig, modules: StartModules, origi
  */
 async function runBootnode(config: AztecConfig): Promise<void> {
   const log = createLogger('bootnode');
+  // Loaded here only: a node without P2P never loads libp2p and discv5.
+  const { createP2PBootstrap } = await import('../../../p2p/factory.js');
   const bootnode = createP2PBootstrap({ config: config.p2p, dataDirectory: config.node.dataDirectory });
   await bootnode.start();
   let network: NetworkConfig | undefined;
