@@ -8,6 +8,7 @@ import type { AztecConfig } from './config.js';
 import { createAdminApi, type AdminApiDeps } from './api/admin-api.js';
 import { createArchiverApi } from './api/archiver-api.js';
 import type { NodeApiDeps } from './api/deps.js';
+import { HotChain } from './api/hot-reads.js';
 import { createNodeApi } from './api/node-api.js';
 import { createP2PApi, type P2PPeerSource } from './api/p2p-api.js';
 import { archiverApiSchema, nodeAdminApiSchema, nodeApiSchema, p2pApiSchema } from './api/schema.js';
@@ -47,11 +48,11 @@ const shown = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
  */
 export function apiNamespaces(d: Pick<ApiServerDeps, 'archiver' | 'node' | 'status'>): RpcNamespace[] {
   const isReady = () => d.status.report().ready;
-  const namespaces = [
-    rpcNamespace('archiver', archiverApiSchema, createArchiverApi({ chain: d.archiver.store, isReady })),
-  ];
+  // The tips, latest block number and latest headers, in memory, dropped whenever the archiver commits a change.
+  const hot = new HotChain(d.archiver.store, d.archiver);
+  const namespaces = [rpcNamespace('archiver', archiverApiSchema, createArchiverApi({ chain: hot, hot, isReady }))];
   if (d.node) {
-    const node = createNodeApi(d.node);
+    const node = createNodeApi(d.node.chain === d.archiver.store ? { ...d.node, chain: hot, hot } : d.node);
     namespaces.push(rpcNamespace('node', nodeApiSchema, node));
     // Newer Aztec nodes serve the same methods as `aztec_`: scripts written against either prefix work.
     namespaces.push(rpcNamespace('aztec', nodeApiSchema, node));

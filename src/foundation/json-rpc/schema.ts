@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 
+import type { RawJson } from './raw-json.js';
+
 /** One method: a zod tuple for its positional params and a zod schema of its JSON result. */
 export interface RpcMethodSchema {
   params: z.ZodTuple<readonly [z.ZodType, ...z.ZodType[]] | readonly [], z.ZodType | null>;
@@ -9,9 +11,14 @@ export interface RpcMethodSchema {
 /** A namespace's methods by name (without the `namespace_` prefix). */
 export type RpcSchema = Record<string, RpcMethodSchema>;
 
+/** A method's JSON-ready result: the result schema's input, or that already serialized (`RawJson`). */
+type RpcResult<R extends z.ZodType> = z.input<R> | RawJson<z.input<R>>;
+
 /** What the server calls for a method: parsed params in, a JSON-ready result (the result schema's input) out. */
 export type RpcImplementation<S extends RpcSchema> = {
-  [M in keyof S]: (...params: z.output<S[M]['params']>) => Promise<z.input<S[M]['result']>> | z.input<S[M]['result']>;
+  [M in keyof S]: (
+    ...params: z.output<S[M]['params']>
+  ) => Promise<RpcResult<S[M]['result']>> | RpcResult<S[M]['result']>;
 };
 
 /** What the client offers: JSON-ready params in (the params schema's input), the parsed result out. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createRpcClient } from './client.js';
 import { RpcError, RpcErrorCode } from './errors.js';
+import { RawJson } from './raw-json.js';
 import { rpcNamespace } from './schema.js';
 import { JsonRpcServer } from './server.js';
 
@@ -20,7 +21,14 @@ const schema = {
   refuse: { params: z.tuple([]), result: z.null() },
   crash: { params: z.tuple([]), result: z.null() },
   badResult: { params: z.tuple([]), result: z.number() },
+  tipsPlain: { params: z.tuple([]), result: z.object({ latest: z.number(), hash: z.string().startsWith('0x') }) },
+  tipsRaw: { params: z.tuple([]), result: z.object({ latest: z.number(), hash: z.string().startsWith('0x') }) },
+  badRaw: { params: z.tuple([]), result: z.object({ latest: z.number() }) },
 };
+
+const TIPS = { latest: 12, hash: '0x"quoted"\\é' };
+const tipsRaw = RawJson.of(TIPS);
+let rawCalls = 0;
 
 let calls = 0;
 const ns = rpcNamespace('test', schema, {
@@ -37,6 +45,12 @@ const ns = rpcNamespace('test', schema, {
     throw new Error('secret internal detail');
   },
   badResult: () => 'not a number' as unknown as number,
+  tipsPlain: () => TIPS,
+  tipsRaw: () => {
+    rawCalls++;
+    return tipsRaw;
+  },
+  badRaw: () => RawJson.of({ latest: 'twelve' }) as unknown as RawJson<{ latest: number }>,
 });
 
 let server: JsonRpcServer;
@@ -46,6 +60,11 @@ async function post(body: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function postText(body: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return res.text();
 }
 
 const rpc = (method: string, params: unknown, id: unknown = 1) =>
@@ -166,6 +185,58 @@ describe('JsonRpcServer', () => {
   it('serves GET routes and 404s the rest', async () => {
     expect((await fetch(`${url}/status`)).status).toBe(200);
     expect((await fetch(`${url}/nope`)).status).toBe(404);
+  });
+
+  it('sends a pre-serialized result as the very bytes of the plain one, with each request id', async () => {
+    for (const id of [1, 'a-string "id"', null, 2 ** 53 - 1, 0]) {
+      const raw = await postText(rpc('test_tipsRaw', [], id));
+      expect(raw).toBe(await postText(rpc('test_tipsPlain', [], id)));
+      expect(raw).toBe(JSON.stringify({ jsonrpc: '2.0', id, result: TIPS }));
+    }
+    // Left out, params are none; unknown members are ignored, as before.
+    expect(await postText(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'test_tipsRaw', extra: true }))).toBe(
+      JSON.stringify({ jsonrpc: '2.0', id: 3, result: TIPS }),
+    );
+    // A batch mixing raw, plain, error and notification answers in order, as JSON.stringify of the array would.
+    const batch = await postText(
+      `[${rpc('test_tipsRaw', [], 'x')},${rpc('test_add', [1, 2], 'y')},${rpc('test_nope', [], 'z')},` +
+        `${JSON.stringify({ jsonrpc: '2.0', method: 'test_tipsRaw' })},${rpc('test_tipsRaw', [], 7)}]`,
+    );
+    expect(batch).toBe(
+      JSON.stringify([
+        { jsonrpc: '2.0', id: 'x', result: TIPS },
+        { jsonrpc: '2.0', id: 'y', result: 3 },
+        { jsonrpc: '2.0', id: 'z', error: { code: -32601, message: 'Method not found: test_nope' } },
+        { jsonrpc: '2.0', id: 7, result: TIPS },
+      ]),
+    );
+    // The fast request check refuses what the schema refuses, with the schema's message.
+    const before = rawCalls;
+    for (const bad of [
+      { jsonrpc: '2.0', id: 'x'.repeat(257), method: 'test_tipsRaw' },
+      { jsonrpc: '2.0', id: true, method: 'test_tipsRaw' },
+      { jsonrpc: '2.0', id: 1, method: '' },
+      { jsonrpc: '2.0', id: 1, method: 'test_tipsRaw', params: 5 },
+    ]) {
+      const answer = JSON.parse(await postText(JSON.stringify(bad))) as { error: { code: number; message: string } };
+      expect(answer.error.code).toBe(-32600);
+      expect(answer.error.message).toMatch(/^Invalid request: /);
+    }
+    expect(
+      (
+        JSON.parse(await postText('{"jsonrpc":"2.0","id":1e400,"method":"test_tipsRaw"}')) as {
+          error: { code: number };
+        }
+      ).error.code,
+    ).toBe(-32600);
+    expect(await postText(rpc('test_tipsRaw', [1]))).toContain('expected no params, got 1');
+    expect(rawCalls).toBe(before);
+  });
+
+  it('checks a pre-serialized result against the schema, and hides it when it does not fit', async () => {
+    const answer = JSON.parse(await postText(rpc('test_badRaw', []))) as { error: { code: number } };
+    expect(answer.error.code).toBe(-32603);
+    expect(JSON.stringify({ r: tipsRaw })).toBe(JSON.stringify({ r: TIPS }));
   });
 
   it('gives a typed client that validates with the same schema', async () => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { createLogger, type Logger } from '../log/index.js';
-import { RpcDispatcher, errorResponse, type RpcResponse } from './dispatch.js';
+import { RpcDispatcher, errorResponse, serializeResponse, type RpcResponse } from './dispatch.js';
 import { RpcErrorCode } from './errors.js';
 import type { RpcNamespace } from './schema.js';
 
@@ -30,11 +30,13 @@ export interface RpcServerOptions {
 
 class BodyTooLargeError extends Error {}
 
+/** Reads the whole body (one chunk, as a small request arrives, is used as it is), refusing it past `max` bytes. */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) return reject(new BodyTooLargeError());
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -43,20 +45,25 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
         reject(new BodyTooLargeError());
         return;
       }
-      chunks.push(chunk);
+      if (first === undefined) first = chunk;
+      else (chunks ??= [first]).push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(chunks ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0))));
     req.on('error', reject);
   });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...(close ? { connection: 'close' } : {}),
-  });
+  sendText(res, status, JSON.stringify(body), close);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, close = false): void {
+  res.writeHead(
+    status,
+    close
+      ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' }
+      : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+  );
   res.end(text);
 }
 
@@ -138,7 +145,7 @@ export class JsonRpcServer {
         res.writeHead(204).end();
         return;
       }
-      send(res, 200, response);
+      sendText(res, 200, serializeResponse(response));
     } catch (err) {
       this.log.error('JSON-RPC request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) send(res, 500, errorResponse(null, RpcErrorCode.INTERNAL_ERROR, 'Internal error'));

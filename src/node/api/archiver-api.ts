@@ -4,6 +4,7 @@ import { frToHex } from '../../types/fr.js';
 import { blockHeaderToJSON } from '../../types/header-json.js';
 import { l2TipsToJSON } from '../../types/tips.js';
 import type { ChainReader } from './deps.js';
+import type { HotReads } from './hot-reads.js';
 import type { archiverApiSchema } from './schema.js';
 
 /** A block parameter: a number or `latest`. */
@@ -18,15 +19,19 @@ export function resolveBlockParam(chain: Pick<ChainReader, 'getLatestBlockNumber
   return n;
 }
 
-/** The `archiver_` methods over the archiver's store (also served, as they are, under `node_`). */
+/**
+ * The `archiver_` methods over the archiver's store (also served, as they are, under `node_`). With `hot` (the
+ * `HotChain` that `chain` is), the tips and the latest headers are sent as serialized when they changed.
+ */
 export function createArchiverApi(d: {
   chain: ChainReader;
+  hot?: HotReads | undefined;
   isReady(): boolean;
 }): RpcImplementation<typeof archiverApiSchema> {
-  const { chain } = d;
+  const { chain, hot } = d;
   const latest = () => chain.getLatestBlockNumber();
   return {
-    getL2Tips: () => l2TipsToJSON(chain.getTips()),
+    getL2Tips: () => (hot ? hot.tipsJson() : l2TipsToJSON(chain.getTips())),
     getBlockNumber: () => Number(latest()),
     getProvenBlockNumber: () => Number(chain.getTips().proven.number),
     getBlock: b => {
@@ -42,7 +47,10 @@ export function createArchiverApi(d: {
       return out;
     },
     getBlockHeader: b => {
-      const block = chain.getBlock(resolveBlockParam(chain, b));
+      const n = resolveBlockParam(chain, b);
+      const recent = hot?.recentHeaderJson(n);
+      if (recent) return recent;
+      const block = chain.getBlock(n);
       return block ? blockHeaderToJSON(block.header) : null;
     },
     getL1ToL2Messages: n => chain.getL1ToL2Messages(BigInt(n)).map(frToHex),

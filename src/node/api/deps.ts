@@ -6,6 +6,7 @@ import type { L2Block } from '../../types/l2-block.js';
 import type { L2Tips } from '../../types/tips.js';
 import type { Tx } from '../../types/tx.js';
 import type { WorldState } from '../../world-state/types.js';
+import type { HotReads } from './hot-reads.js';
 
 /** The synced chain, as the API reads it (the archiver's store). */
 export interface ChainReader {
@@ -46,6 +47,8 @@ export interface NodeFacts {
 /** What the `node_` API is built from. */
 export interface NodeApiDeps {
   chain: ChainReader;
+  /** The reads held in memory, when `chain` is the `HotChain` holding them (else every read goes to the store). */
+  hot?: HotReads | undefined;
   worldState: WorldState;
   txPool: TxPoolReader;
   facts: NodeFacts;

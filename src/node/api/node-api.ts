@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
+import { RawJson, RpcError, RpcErrorCode, type RpcImplementation } from '../../foundation/json-rpc/index.js';
 import { frToHex, type Fr } from '../../types/fr.js';
 import { gasFeesToJSON } from '../../types/header-json.js';
 import { headerHash } from '../../types/header-codec.js';
@@ -45,6 +45,8 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
     return witnessToJSON({ index, siblingPath: worldStateCall(() => d.worldState.getSiblingPath(tree, index, n)) });
   };
 
+  let nodeInfo: RawJson<z.input<(typeof nodeApiSchema)['getNodeInfo']['result']>> | undefined;
+
   return {
     ...createArchiverApi(d),
     getArchiveSiblingPath: path('archive'),
@@ -78,13 +80,15 @@ export function createNodeApi(d: NodeApiDeps): RpcImplementation<typeof nodeApiS
     },
     getPendingTxs: limit => d.txPool.getPendingTxs(limit).map(txToJSON),
     getPendingTxCount: () => d.txPool.getPendingCount(),
-    getNodeInfo: () => ({
-      nodeVersion: d.facts.nodeVersion,
-      l1ChainId: d.facts.l1ChainId,
-      rollupVersion: d.facts.rollupVersion,
-      l1ContractAddresses: toWireAddresses(d.facts.l1ContractAddresses),
-      ...(d.facts.enr ? { enr: d.facts.enr } : {}),
-    }),
+    // The facts do not change while the node runs: serialized once.
+    getNodeInfo: () =>
+      (nodeInfo ??= RawJson.of({
+        nodeVersion: d.facts.nodeVersion,
+        l1ChainId: d.facts.l1ChainId,
+        rollupVersion: d.facts.rollupVersion,
+        l1ContractAddresses: toWireAddresses(d.facts.l1ContractAddresses),
+        ...(d.facts.enr ? { enr: d.facts.enr } : {}),
+      })),
     getNodeVersion: () => d.facts.nodeVersion,
     getChainId: () => d.facts.l1ChainId,
     getVersion: () => d.facts.rollupVersion,
