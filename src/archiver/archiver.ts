@@ -5,12 +5,13 @@ import { createLogger, type Logger } from '../foundation/log/index.js';
 import { asL2BlockNumber } from '../foundation/types/branded.js';
 import { inlineBlobVerifier, type BlobVerifier } from '../l1/blobs/index.js';
 import type { L1PublicClient } from '../l1/clients.js';
+import type { L1HeadSource } from '../l1/head-watcher.js';
 import type { WorldState } from '../world-state/types.js';
 import type { BlobSource } from './block-retriever.js';
 import { syncBlocks } from './block-sync.js';
 import { initialSyncPoint, type SyncContext } from './context.js';
 import { ArchiverError, isRateLimitError } from './errors.js';
-import { ArchiverL1Reader } from './l1-reader.js';
+import { ArchiverL1Reader, type L1BlockInfo, type LogScan } from './l1-reader.js';
 import type { ArchiverMetrics } from './metrics.js';
 import { PollingLoop } from '../foundation/timers/polling-loop.js';
 import { syncMessages } from './message-sync.js';
@@ -19,6 +20,11 @@ import { handleL1Reorg } from './reorg.js';
 import type { ArchiverStore } from './store.js';
 import { updateTips } from './tips.js';
 import type { ArchiverEvent, ArchiverListener, L1SyncPoint, UnwindReason } from './types.js';
+
+/** L1 blocks after which the rollup's tips are read again even though no event in between moved them. */
+const TIPS_REFRESH_L1_BLOCKS = 32n;
+/** While a proven block is not finalized yet: L1 blocks between two reads of the tips as of L1's finalized block. */
+const FINALIZED_EVERY_L1_BLOCKS = 4n;
 
 /**
  * What the archiver reads and writes. `store` and `worldState` should share one KV store (atomic commits). Without a
@@ -38,6 +44,11 @@ export interface ArchiverDeps {
   logger?: Logger;
   /** Commit time (`aztec_world_state_commit_duration_seconds`); none: not measured. */
   metrics?: ArchiverMetrics | undefined;
+  /**
+   * The node's L1 head watcher: each new head wakes the archiver, which then reads nothing while the head has not
+   * moved (none: it asks L1 for the head number on every poll).
+   */
+  l1Head?: L1HeadSource | undefined;
 }
 
 /** Archiver settings (`ARCHIVER_POLLING_INTERVAL_MS`, `ARCHIVER_BATCH_SIZE` and the rollup's addresses). */
@@ -87,6 +98,11 @@ export class Archiver {
   private lastError: string | undefined;
   /** The L1 head the last complete sync reached (undefined before the first). */
   private syncedL1Head: bigint | undefined;
+  /** The rollup's tips and the L1 block they were read at: kept while no event moves them. */
+  private tips: { pending: bigint; proven: bigint; at: bigint } | undefined;
+  /** The L1 block the finalized tip was last read at. */
+  private finalizedReadAt: bigint | undefined;
+  private unsubscribeHead: (() => void) | undefined;
 
   constructor(
     private readonly opts: ArchiverOptions,
@@ -100,7 +116,7 @@ export class Archiver {
     this.loop = new PollingLoop({
       intervalMs: opts.pollingIntervalMs,
       maxBackoffMs: opts.maxBackoffMs ?? 60_000,
-      work: () => (this.paused ? Promise.resolve() : this.iteration()),
+      work: () => (this.paused ? Promise.resolve() : this.iteration(false)),
       onError: (err, delayMs) => this.reportError(err, delayMs),
     });
   }
@@ -120,18 +136,21 @@ export class Archiver {
       l2BlockNumber: this.store.getLatestBlockNumber(),
     });
     if (opts.waitForInitialSync) await this.sync();
+    this.unsubscribeHead ??= this.deps.l1Head?.onHead(() => this.loop.wake());
     this.loop.start();
   }
 
   /** Stops polling and waits for a sync in progress to return. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.unsubscribeHead?.();
+    this.unsubscribeHead = undefined;
     await this.loop.stop();
   }
 
   /** Runs one full sync now (after any in progress); throws its error. */
   async sync(): Promise<void> {
-    await this.loop.runExclusive(() => this.iteration());
+    await this.loop.runExclusive(() => this.iteration(true));
   }
 
   /** Admin: stops advancing after the sync in progress (blocks stay served). */
@@ -223,21 +242,100 @@ export class Archiver {
     this.ctx().unwind(ws, 'world-state', point);
   }
 
-  private async iteration(): Promise<void> {
+  /**
+   * One sync to the L1 head. With the head watcher's head (`fresh`: read it from L1, and read the tips, as `sync()`
+   * does): nothing is read while the head has not moved; the reorg check is skipped when the new head's parent is the
+   * block both sync points are at; the head's header is not read again. Both contracts' logs of the range are read in
+   * one `eth_getLogs` when it fits one batch; the tips only when an event in it moved them (or every
+   * `TIPS_REFRESH_L1_BLOCKS`), the finalized tip only while a proven block is not finalized yet.
+   */
+  private async iteration(fresh: boolean): Promise<void> {
     await this.init();
     const ctx = this.ctx();
-    const head = await this.reader.getHead();
-    await handleL1Reorg(ctx);
-    await syncMessages(ctx, head);
-    if (this.stopping) return;
-    const tips = await this.reader.getTips(head);
-    this.progress.setTarget(tips.pending);
-    await syncBlocks(ctx, head, tips);
-    if (this.stopping) return;
-    await updateTips(ctx, tips);
+    const watched = fresh ? undefined : this.watchedHead();
+    if (watched && this.upToDate(watched)) return;
+    const head = watched?.number ?? (await this.reader.getHead());
+    this.reader.useHead(watched);
+    try {
+      if (!(watched && this.extendsSyncPoints(watched)) && (await handleL1Reorg(ctx))) this.tips = undefined;
+      const scan = await this.scanOnce(head);
+      await syncMessages(ctx, head);
+      if (this.stopping) return;
+      const tips = await this.readTips(head, fresh ? undefined : scan);
+      this.progress.setTarget(tips.pending);
+      await syncBlocks(ctx, head, tips);
+      if (this.stopping) return;
+      await updateTips(ctx, tips, { readFinalized: this.finalizedDue(head, tips.proven, fresh) });
+    } finally {
+      this.reader.endSync();
+    }
     this.syncedL1Head = head;
     if (this.lastError !== undefined) this.log.info('Archiver sync recovered', { after: this.lastError });
     this.lastError = undefined;
+  }
+
+  /** The head watcher's newest head, when it has all the archiver needs of it. */
+  private watchedHead(): L1BlockInfo | undefined {
+    const h = this.deps.l1Head?.latest();
+    if (!h?.parentHash) return undefined;
+    return {
+      number: h.number,
+      hash: h.hash as L1BlockInfo['hash'],
+      parentHash: h.parentHash as L1BlockInfo['hash'],
+      timestamp: h.timestamp,
+    };
+  }
+
+  /** The last sync reached `head` and both sync points are at it: nothing new on L1. */
+  private upToDate(head: L1BlockInfo): boolean {
+    const at = (p: L1SyncPoint | undefined) => p?.l1BlockNumber === head.number && p.l1BlockHash === head.hash;
+    return (
+      this.syncedL1Head === head.number && at(this.store.getBlocksSyncPoint()) && at(this.store.getMessagesSyncPoint())
+    );
+  }
+
+  /** Both sync points are at `head`'s parent: L1 only grew on top of what was synced, nothing under it changed. */
+  private extendsSyncPoints(head: L1BlockInfo): boolean {
+    const parent = (p: L1SyncPoint | undefined) =>
+      p?.l1BlockNumber === head.number - 1n && p.l1BlockHash === head.parentHash;
+    return parent(this.store.getBlocksSyncPoint()) && parent(this.store.getMessagesSyncPoint());
+  }
+
+  /** Both contracts' logs from the lower sync point to `head` in one request, when that fits one batch. */
+  private async scanOnce(head: bigint): Promise<LogScan | undefined> {
+    const start = initialSyncPoint(this.ctx()).l1BlockNumber;
+    const blocks = this.store.getBlocksSyncPoint()?.l1BlockNumber ?? start;
+    const messages = this.store.getMessagesSyncPoint()?.l1BlockNumber ?? start;
+    const from = (blocks < messages ? blocks : messages) + 1n;
+    if (from > head || head - from + 1n > BigInt(this.opts.batchSize)) return undefined;
+    return this.reader.scan(from, head);
+  }
+
+  /** The tips as of `head`: the ones kept when `scan` covers every block since they were read and none moved them. */
+  private async readTips(head: bigint, scan: LogScan | undefined): Promise<{ pending: bigint; proven: bigint }> {
+    const kept = this.tips;
+    if (
+      kept &&
+      scan &&
+      !scan.tipsMoved &&
+      scan.from <= kept.at + 1n &&
+      head >= kept.at &&
+      head - kept.at < TIPS_REFRESH_L1_BLOCKS
+    ) {
+      return kept;
+    }
+    const tips = await this.reader.getTips(head);
+    this.tips = { ...tips, at: head };
+    return tips;
+  }
+
+  /** A proven block is not finalized yet, and the finalized tip was not read in the last few L1 blocks. */
+  private finalizedDue(head: bigint, proven: bigint, fresh: boolean): boolean {
+    if (!fresh && proven <= this.store.getFinalizedBlockNumber()) return false;
+    const last = this.finalizedReadAt;
+    if (!fresh && last !== undefined && head >= last && head - last < FINALIZED_EVERY_L1_BLOCKS) return false;
+    this.finalizedReadAt = head;
+    return true;
   }
 
   private reportError(err: unknown, delayMs: number): void {

@@ -5,9 +5,13 @@ import type { SyncContext } from './context.js';
 /**
  * After a full scan to the L1 head the tips were read at: a pending tip below our latest block means L1 pruned the
  * unproven blocks (unwind to it); then records the proven tip and the finalized one (the proven tip as of L1's
- * `finalized` block).
+ * `finalized` block) when `readFinalized`.
  */
-export async function updateTips(ctx: SyncContext, tips: RollupTips): Promise<void> {
+export async function updateTips(
+  ctx: SyncContext,
+  tips: RollupTips,
+  opts: { readFinalized: boolean } = { readFinalized: true },
+): Promise<void> {
   const latest = ctx.store.getLatestBlockNumber();
   if (tips.pending < latest) {
     ctx.log.warn(`L2 chain pruned: unwinding from block ${latest} to block ${tips.pending}`, {
@@ -21,6 +25,7 @@ export async function updateTips(ctx: SyncContext, tips: RollupTips): Promise<vo
     ctx.log.verbose(`Proven L2 block ${tips.proven}`, { previous: proven });
     ctx.emit({ type: 'chain-proven', blockNumber: asL2BlockNumber(tips.proven) });
   }
+  if (!opts.readFinalized) return;
   const finalized = await ctx.reader.getFinalizedProven();
   if (finalized !== undefined && finalized !== ctx.store.getFinalizedBlockNumber()) {
     ctx.store.setFinalizedBlockNumber(finalized);

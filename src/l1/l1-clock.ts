@@ -5,6 +5,8 @@ export interface L1BlockHead {
   number: bigint;
   hash: string;
   timestamp: bigint;
+  /** Its parent's hash (the head watcher's heads have it): whether a new head extends the one before. */
+  parentHash?: string;
 }
 
 /** How many of the newest blocks the offset is estimated from. */

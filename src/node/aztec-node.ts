@@ -118,7 +118,10 @@ export async function startAztecNode(
     const clock = new L1Clock();
     const head = life.add(
       'L1 head watcher',
-      new L1HeadWatcher(l1.publicClient, clock, { intervalMs: Math.max(250, (l1BlockTime * 1000) / 4) }),
+      new L1HeadWatcher(l1.publicClient, clock, {
+        intervalMs: Math.max(250, (l1BlockTime * 1000) / 4),
+        blockTimeMs: l1BlockTime * 1000,
+      }),
       h => h.stop(),
     );
     await retryUntilDone(() => head.start(), { what: 'the L1 head', log, ...signalOpt });
@@ -171,6 +174,7 @@ export async function startAztecNode(
         store: new ArchiverStore(store),
         worldState,
         metrics: archiverM,
+        l1Head: head,
       },
     );
     readiness.add('archiver', () => archiverStatus(archiver.syncStatus(), clock.latestBlock()?.number));
@@ -194,6 +198,8 @@ export async function startAztecNode(
       b => b.stop(),
     );
     await retryUntilDone(() => baseFees.start(), { what: 'the base fees', log, ...signalOpt });
+    // The Rollup's fee inputs change only with its own transactions: read them again when the chain changes.
+    archiver.subscribe(() => baseFees.invalidate());
 
     let txPool: TxPool | undefined;
     if (modules.node && worldState) {

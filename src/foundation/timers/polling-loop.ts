@@ -2,6 +2,8 @@
 export interface PollingLoopOptions {
   /** Pause between two successful runs. */
   intervalMs: number;
+  /** The pause after a successful run, when it depends on what the run saw (default `intervalMs`). */
+  nextDelayMs?: () => number;
   /** Longest pause after repeated failures (the pause doubles per failure from `intervalMs`). */
   maxBackoffMs: number;
   /** One run; `signal` fires when the loop is stopped, so a long run can return early. */
@@ -69,6 +71,7 @@ export class PollingLoop {
         const signal = this.controller.signal;
         await this.runExclusive(() => this.opts.work(signal));
         this.failures = 0;
+        if (this.opts.nextDelayMs) delay = Math.max(0, this.opts.nextDelayMs());
       } catch (err) {
         this.failures++;
         delay = Math.min(this.opts.maxBackoffMs, this.opts.intervalMs * 2 ** Math.min(this.failures, 20));

@@ -14,6 +14,23 @@ export interface MessageLog {
   logIndex: number;
 }
 
+/** A decoded `MessageSent` log (of `getContractEvents` or `getLogs`) as the node keeps it. */
+export function toMessageLog(l: {
+  args: { l2BlockNumber: bigint; index: bigint; hash: Hex };
+  blockNumber: bigint;
+  blockHash: Hash;
+  logIndex: number;
+}): MessageLog {
+  return {
+    l2BlockNumber: l.args.l2BlockNumber,
+    index: l.args.index,
+    leaf: l.args.hash,
+    l1BlockNumber: l.blockNumber,
+    l1BlockHash: l.blockHash,
+    logIndex: l.logIndex,
+  };
+}
+
 /** The Inbox (L1→L2 messages), typed. */
 export class InboxContract {
   private readonly c;
@@ -36,14 +53,7 @@ export class InboxContract {
     });
     return logs
       .filter(l => !l.removed)
-      .map(l => ({
-        l2BlockNumber: l.args.l2BlockNumber,
-        index: l.args.index,
-        leaf: l.args.hash,
-        l1BlockNumber: l.blockNumber,
-        l1BlockHash: l.blockHash,
-        logIndex: l.logIndex,
-      }))
+      .map(toMessageLog)
       .sort(byL1Position);
   }
 

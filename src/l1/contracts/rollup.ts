@@ -75,6 +75,25 @@ export interface L1FeeSnapshot {
   blobFee: bigint;
 }
 
+/** A decoded `L2BlockProposed` log (of `getContractEvents` or `getLogs`) as the node keeps it. */
+export function toProposedLog(l: {
+  args: { blockNumber: bigint; archive: Hex; versionedBlobHashes: readonly Hex[] };
+  blockNumber: bigint;
+  blockHash: Hash;
+  transactionHash: Hash;
+  logIndex: number;
+}): ProposedLog {
+  return {
+    blockNumber: l.args.blockNumber,
+    archive: l.args.archive,
+    versionedBlobHashes: l.args.versionedBlobHashes,
+    l1BlockNumber: l.blockNumber,
+    l1BlockHash: l.blockHash,
+    l1TxHash: l.transactionHash,
+    logIndex: l.logIndex,
+  };
+}
+
 /** In L1 order: by L1 block, then log index. */
 export function byL1Position<T extends { l1BlockNumber: bigint; logIndex: number }>(a: T, b: T): number {
   return a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1;
@@ -250,15 +269,7 @@ export class RollupContract implements CommitteeReader {
     });
     return logs
       .filter(l => !l.removed)
-      .map(l => ({
-        blockNumber: l.args.blockNumber,
-        archive: l.args.archive,
-        versionedBlobHashes: l.args.versionedBlobHashes,
-        l1BlockNumber: l.blockNumber,
-        l1BlockHash: l.blockHash,
-        l1TxHash: l.transactionHash,
-        logIndex: l.logIndex,
-      }))
+      .map(toProposedLog)
       .sort(byL1Position);
   }
 

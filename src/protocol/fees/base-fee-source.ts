@@ -23,7 +23,10 @@ export interface FeeInputsReader {
 
 /** Settings of `RollupBaseFees`. */
 export interface RollupBaseFeesOptions {
-  /** How often the next slot's fees are read again (they change once per slot at most, and with each block). */
+  /**
+   * How often it checks whether the next slot's fees must be read again: when the next slot changed, or after
+   * `invalidate()` (the Rollup's fee inputs change only with its own transactions: proposals, proofs, prunes).
+   */
   intervalMs: number;
 }
 
@@ -32,10 +35,14 @@ const log = createLogger('base-fees');
 /**
  * Base fees as the Rollup computes them (docs/fees.md): its inputs for the slot (the L1 fee snapshot and the excess
  * mana of the tip) read from L1, the formula applied here (`computeBaseFees`, the contract's math). `current()` is
- * the next slot's fees, read again every `intervalMs` between `start()` and `stop()`.
+ * the next slot's fees, read again between `start()` and `stop()` when the next slot changes or after `invalidate()`
+ * (the node calls it on each change of the chain the archiver follows).
  */
 export class RollupBaseFees implements BaseFeeSource {
   private latest: GasFees | undefined;
+  /** The slot timestamp `latest` is for. */
+  private latestFor: bigint | undefined;
+  private stale = true;
   private readonly loop: PollingLoop;
 
   constructor(
@@ -45,7 +52,7 @@ export class RollupBaseFees implements BaseFeeSource {
     this.loop = new PollingLoop({
       intervalMs: opts.intervalMs,
       maxBackoffMs: Math.max(opts.intervalMs, 30_000),
-      work: () => this.refresh().then(() => undefined),
+      work: () => this.refreshIfStale(),
       onError: (err, delayMs) =>
         log.warn('Could not read base fees from L1', { error: errorMessage(err), retryInMs: delayMs }),
     });
@@ -59,6 +66,11 @@ export class RollupBaseFees implements BaseFeeSource {
 
   stop(): Promise<void> {
     return this.loop.stop();
+  }
+
+  /** The Rollup's state changed (a block proposed, pruned or proven): read the fees again at the next check. */
+  invalidate(): void {
+    this.stale = true;
   }
 
   current(): GasFees {
@@ -80,12 +92,25 @@ export class RollupBaseFees implements BaseFeeSource {
 
   /** Reads the next slot's fees now; returns them. */
   async refresh(): Promise<GasFees> {
-    const fees = await this.at(this.nextSlotTimestamp());
+    const ts = this.nextSlotTimestamp();
+    this.stale = false;
+    let fees: GasFees;
+    try {
+      fees = await this.at(ts);
+    } catch (err) {
+      this.stale = true;
+      throw err;
+    }
     const before = this.latest;
     this.latest = fees;
+    this.latestFor = ts;
     if (before && (before.feePerL2Gas !== fees.feePerL2Gas || before.feePerDaGas !== fees.feePerDaGas)) {
       log.debug('Base fees changed', { feePerL2Gas: fees.feePerL2Gas, feePerDaGas: fees.feePerDaGas });
     }
     return fees;
+  }
+
+  private async refreshIfStale(): Promise<void> {
+    if (this.stale || this.latestFor !== this.nextSlotTimestamp()) await this.refresh();
   }
 }
