@@ -32,7 +32,7 @@ export const archiverConfigMappings = defineConfigMappings({
   blobArchiveUrls: {
     env: 'BLOB_ARCHIVE_URLS',
     flag: '--archiver.blobArchiveUrls',
-    parse: p.urlList(['file', 'http', 'https']),
+    parse: p.urlList(['http', 'https', 'file']),
     description:
       'Comma-separated blob archives (file or http(s) URLs of directories of <versionedHash>.blob files) asked for ' +
       'block bodies the beacon no longer has, before peers; every blob is checked against the versioned hash L1 ' +
