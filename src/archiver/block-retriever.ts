@@ -19,10 +19,20 @@ import { ArchiverError } from './errors.js';
 import type { ArchiverL1Reader, L1BlockInfo, ProposedLog } from './l1-reader.js';
 import type { PublishedL2Block } from './types.js';
 
-/** Where block bodies come from: a `BeaconClient`, or a stand-in in tests. */
+/** Which L2 block the blobs are the body of: sources that serve bodies by block number (peers) need it. */
+export interface BlobRequest {
+  l2BlockNumber: bigint;
+  /** The archive root after the block, as its `L2BlockProposed` event on L1 says. */
+  archive: Hex;
+}
+
+/**
+ * Where block bodies come from: a `BeaconClient`, the blob archive (`BLOB_ARCHIVE_URLS`), peers, the chain of them
+ * (`FallbackBlobSource`), or a stand-in in tests.
+ */
 export interface BlobSource {
-  /** The blobs with these versioned hashes, in that order, from the L1 block `block`. */
-  getBlobs(block: BlobBlockId, expectedVersionedHashes: readonly Hex[]): Promise<Uint8Array[]>;
+  /** The blobs with these versioned hashes, in that order, from the L1 block `block` (L2 block `request`). */
+  getBlobs(block: BlobBlockId, expectedVersionedHashes: readonly Hex[], request?: BlobRequest): Promise<Uint8Array[]>;
 }
 
 function invalid(log: ProposedLog, reason: string, cause?: unknown): ArchiverError {
@@ -87,6 +97,7 @@ export async function retrieveBlock(
   const blobs = await blobSource.getBlobs(
     { number: l1Block.number, hash: l1Block.hash, timestamp: l1Block.timestamp },
     hashes,
+    { l2BlockNumber: log.blockNumber, archive: log.archive },
   );
   // A blob source that serves wrong data is the source's fault, not the block's: this throws and is retried. Blobs
   // the beacon client just verified with the same verifier are checked by their bytes, not committed to again.

@@ -29,6 +29,15 @@ export const archiverConfigMappings = defineConfigMappings({
       'Worker threads that check blobs against their KZG versioned hashes while syncing (default: one per core; ' +
       '0: on the main thread).',
   },
+  blobArchiveUrls: {
+    env: 'BLOB_ARCHIVE_URLS',
+    flag: '--archiver.blobArchiveUrls',
+    parse: p.urlList(['http', 'https', 'file']),
+    description:
+      'Comma-separated blob archives (file or http(s) URLs of directories of <versionedHash>.blob files) asked for ' +
+      'block bodies the beacon no longer has, before peers; every blob is checked against the versioned hash L1 ' +
+      'recorded. `aztec blobs export` fills the first one when it is a file URL (docs/blob-archive.md).',
+  },
 });
 
 /** Typed archiver settings. */

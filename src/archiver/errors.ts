@@ -30,3 +30,27 @@ export function isRateLimitError(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Why a blob source did not serve a block's blobs (the archiver then tries the next source):
+ * - `BLOB_ARCHIVE_MISSING`: a `BLOB_ARCHIVE_URLS` archive has no file for one of the blobs.
+ * - `BLOB_ARCHIVE_BAD_BLOB`: an archive's blob does not commit to the versioned hash L1 recorded.
+ * - `BLOB_ARCHIVE_UNAVAILABLE`: an archive answered with an HTTP error.
+ * - `BLOB_PEERS_UNAVAILABLE`: no connected peer served a body matching L1's versioned hashes.
+ * - `BLOBS_UNAVAILABLE`: no source at all served them (the message lists each source's reason).
+ */
+export type BlobSourceErrorCode =
+  | 'BLOB_ARCHIVE_MISSING'
+  | 'BLOB_ARCHIVE_BAD_BLOB'
+  | 'BLOB_ARCHIVE_UNAVAILABLE'
+  | 'BLOB_PEERS_UNAVAILABLE'
+  | 'BLOBS_UNAVAILABLE';
+
+/** A blob source failure; `context` names the source. */
+export class BlobSourceError extends NodeError {
+  declare readonly code: BlobSourceErrorCode;
+
+  constructor(code: BlobSourceErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, message, context, cause === undefined ? undefined : { cause });
+  }
+}

@@ -6,7 +6,7 @@ export function archiverMetrics(registry: MetricsRegistry) {
   return {
     blobFetch: histogram(registry, {
       name: 'aztec_archiver_blob_fetch_duration_seconds',
-      help: "Time to fetch a block's blobs, by source (beacon: L1_CONSENSUS_HOST_URLS; execution_rpc: the local L1's own endpoint) and outcome",
+      help: "Time to fetch a block's blobs, by source (beacon: L1_CONSENSUS_HOST_URLS; execution_rpc: the local L1's own endpoint; archive: BLOB_ARCHIVE_URLS; peer: block bodies over P2P) and outcome (ok: served and checked against L1's versioned hashes)",
       labelNames: ['source', 'outcome'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
@@ -23,10 +23,10 @@ export type ArchiverMetrics = ReturnType<typeof archiverMetrics>;
 /** `source` with every `getBlobs` timed on `h` under the label `name` (outcome ok or error). */
 export function timedBlobSource(source: BlobSource, h: Histogram<string>, name: string): BlobSource {
   return {
-    getBlobs: async (block, hashes) => {
+    getBlobs: async (block, hashes, request) => {
       const end = h.startTimer({ source: name });
       try {
-        const blobs = await source.getBlobs(block, hashes);
+        const blobs = await source.getBlobs(block, hashes, request);
         end({ outcome: 'ok' });
         return blobs;
       } catch (err) {

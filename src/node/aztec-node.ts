@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import type { Hex } from 'viem';
 
 import { Archiver } from '../archiver/archiver.js';
-import { archiverMetrics, timedBlobSource } from '../archiver/metrics.js';
+import { archiverMetrics } from '../archiver/metrics.js';
 import { ArchiverStore } from '../archiver/store.js';
 import { ConfigError } from '../foundation/config/index.js';
 import { createLogger } from '../foundation/log/index.js';
@@ -13,7 +13,7 @@ import { BeaconClient } from '../l1/beacon/index.js';
 import { BlobVerifier } from '../l1/blobs/index.js';
 import { L1HeadWatcher } from '../l1/head-watcher.js';
 import { L1Clock } from '../l1/l1-clock.js';
-import type { P2PService } from '../p2p/service.js';
+import type { P2PChainSource, P2PService } from '../p2p/service.js';
 import type { SequencerState } from '../sequencer/state.js';
 import type { SlasherClient } from '../slasher/index.js';
 import type { L1TxSender } from '../l1/tx-sender.js';
@@ -38,6 +38,7 @@ import { moduleProblems, type NodeModules } from './modules.js';
 import { registerNodeMetrics } from './node-metrics.js';
 import { NODE_STORE_NAME } from './node-store.js';
 import { createProverNode } from './prover-factory.js';
+import { nodeBlobSources } from './blob-sources.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer, type SequencerFactoryDeps } from './sequencer-factory.js';
 import { startSentinel } from './sentinel-factory.js';
@@ -76,6 +77,8 @@ export interface StartNodeOptions {
   testing?: {
     wrapAttestationSource?: SequencerFactoryDeps['wrapAttestationSource'];
     slasher?: SlasherFactoryDeps['hooks'];
+    /** What P2P serves as this node's chain (`block`, `status`): a peer serving wrong bodies (src/p2p/testing). */
+    wrapServedChain?: (chain: P2PChainSource) => P2PChainSource;
   };
 }
 
@@ -160,6 +163,15 @@ export async function startAztecNode(
       v => v.stop(),
     );
     blobVerifier.start();
+    // Bodies from the beacon, then BLOB_ARCHIVE_URLS, then peers (docs/blob-archive.md).
+    const blobs = nodeBlobSources({
+      beacon: beaconFor(config, blobVerifier),
+      beaconName: blobSourceName(config),
+      archiveUrls: config.archiver.blobArchiveUrls,
+      p2p: config.p2p.enabled && modules.node && worldState !== undefined,
+      verifier: blobVerifier,
+      metrics: archiverM,
+    });
     const archiver = new Archiver(
       {
         rollupAddress: addresses.rollup,
@@ -169,7 +181,7 @@ export async function startAztecNode(
       },
       {
         publicClient: l1.publicClient,
-        blobSource: timedBlobSource(beaconFor(config, blobVerifier), archiverM.blobFetch, blobSourceName(config)),
+        blobSource: blobs.source,
         blobVerifier,
         store: new ArchiverStore(store),
         worldState,
@@ -287,11 +299,12 @@ export async function startAztecNode(
             },
             nodeVersion: NODE_VERSION,
           },
-          { txPool, chain: archiver.store, metrics },
+          { txPool, chain: opts.testing?.wrapServedChain?.(archiver.store) ?? archiver.store, metrics },
         ),
         p => p.stop(),
       );
       await p2p.start();
+      blobs.attachPeers(p2p);
       const service = p2p;
       const lonely = (config.p2p.bootstrapNodes ?? []).length === 0;
       readiness.add('p2p', () => {

@@ -5,6 +5,7 @@ import { createLogger } from '../foundation/log/index.js';
 import { gauge, type MetricsRegistry } from '../foundation/metrics/index.js';
 import { encodeTx, frToHex, txHash, type Fr, type L2Block, type Tx } from '../types/index.js';
 import { DiscoveryService } from './discovery.js';
+import type { P2PValidationCode } from './errors.js';
 import { Gossip, type TopicHandler, type TopicValidator } from './gossip.js';
 import { createP2PLibp2p, tcpMultiaddr, type P2PLibp2p, type PeerId } from './libp2p-node.js';
 import { peerPrivateKeyFromHex } from './peer-key.js';
@@ -287,6 +288,16 @@ export class P2PService {
    */
   async requestBlock(peer: string, n: bigint, archiveRoot?: Fr): Promise<L2Block | undefined> {
     return requestBlock(this.reqResp, this.connectedPeer(peer), n, archiveRoot);
+  }
+
+  /**
+   * Lowers `peer`'s score for `code` (counted on `aztec_p2p_peer_penalties_total`), banning and disconnecting it at
+   * the threshold: for misbehaviour found outside this service, e.g. a block body that does not match L1.
+   */
+  penalizePeer(peer: string, code: P2PValidationCode): void {
+    const connected = this.node.getPeers().find(p => p.toString() === peer);
+    if (connected) this.gossip.penalize(connected, code);
+    else this.scoring.penalize(peer, code);
   }
 
   /** Asks `peer` for its chain status (latest block and archive root, proven block, node version) over req/resp. */

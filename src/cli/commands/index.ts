@@ -34,6 +34,7 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import('./validator/slashing-protection.js')).importSlashingProtectionCommand,
   },
   { name: 'snapshot', load: async () => (await import('./snapshot/snapshot.js')).snapshotCommand },
+  { name: 'blobs', load: async () => (await import('./blobs/blobs.js')).blobsCommand },
   { name: 'migrate-ha-db', load: async () => (await import('./validator/migrate-ha-db.js')).migrateHaDbCommand },
 ];
 

@@ -125,3 +125,4 @@ export async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_
     await new Promise(r => setTimeout(r, 20));
   }
 }
+export * from './wrong-bodies.js';
