@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IRollup, Signature, Status} from "./interfaces/IRollup.sol";
+import {SlashFactory} from "./SlashFactory.sol";
 import {ISlashPayload, SlashAction} from "./SlashPayload.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Hash} from "./libraries/Hash.sol";
@@ -44,6 +45,7 @@ struct SignedBlock {
  *         each round of `ROUND_SIZE` slots the proposer of each slot may signal one `ISlashPayload`; the round's
  *         leading payload with at least `QUORUM` signals may be executed by anyone once `EXECUTION_DELAY_ROUNDS`
  *         whole rounds have passed after its round, for `LIFETIME_ROUNDS` rounds, unless `VETOER` vetoed it.
+ *         Payloads come from `SLASH_FACTORY` (one address per list of actions); any `ISlashPayload` is accepted.
  */
 contract Slasher {
   using SafeERC20 for IERC20;
@@ -71,6 +73,11 @@ contract Slasher {
   uint256 public immutable LIFETIME_ROUNDS;
   /** @notice May veto a payload before it is executed. */
   address public immutable VETOER;
+  /**
+   * @notice Where nodes deploy the payloads they signal (created here, at this contract's nonce 1): one address per
+   *         list of actions, so nodes that compute the same offenders agree on the payload.
+   */
+  SlashFactory public immutable SLASH_FACTORY;
 
   mapping(bytes32 key => bool) internal _slashed;
   mapping(uint256 slot => bool) internal _signalled;
@@ -111,6 +118,7 @@ contract Slasher {
     EXECUTION_DELAY_ROUNDS = config.executionDelayRounds;
     LIFETIME_ROUNDS = config.lifetimeRounds;
     VETOER = config.vetoer;
+    SLASH_FACTORY = new SlashFactory();
   }
 
   /**

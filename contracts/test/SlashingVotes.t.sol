@@ -143,4 +143,16 @@ contract SlashingVotesTest is RollupTestBase {
     (leader,) = slasher.getRound(1);
     assertEq(leader, address(payload), "more signals lead");
   }
+
+  function test_aPayloadFromTheSlashersFactoryIsVotedAndExecuted() public {
+    SlashAction[] memory actions = new SlashAction[](1);
+    actions[0] = SlashAction(target, AMOUNT);
+    address predicted = slasher.SLASH_FACTORY().getAddress(actions);
+    ISlashPayload made = ISlashPayload(slasher.SLASH_FACTORY().createPayload(actions));
+    assertEq(address(made), predicted, "at the predicted address");
+    _signal(1, 3, made);
+    _warpToSlot(3 * ROUND);
+    slasher.executeRound(1);
+    assertEq(rollup.getInfo(target).stake, MIN_STAKE - AMOUNT, "slashed");
+  }
 }
