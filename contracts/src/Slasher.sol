@@ -85,6 +85,7 @@ contract Slasher {
   mapping(uint256 round => address) internal _leader;
   mapping(uint256 round => bool) internal _executed;
   mapping(address payload => bool) internal _vetoed;
+  mapping(address payload => bool) internal _payloadExecuted;
 
   event SlashSignalled(uint256 indexed round, address indexed payload, address indexed signaler);
   event PayloadVetoed(address indexed payload);
@@ -175,7 +176,8 @@ contract Slasher {
   }
 
   /**
-   * @notice Executes round `round`'s leading payload: it needs `QUORUM` signals, no veto, and the current round in
+   * @notice Executes round `round`'s leading payload: it needs `QUORUM` signals, no veto, not executed in another
+   *         round, and the current round in
    *         `[round + 1 + EXECUTION_DELAY_ROUNDS, round + EXECUTION_DELAY_ROUNDS + LIFETIME_ROUNDS]`. Slashes each
    *         action's attester that still has a staking record (others are skipped).
    */
@@ -192,7 +194,10 @@ contract Slasher {
       revert Errors.Slasher__QuorumNotReached(round, payload, count, QUORUM);
     }
     if (_vetoed[payload]) revert Errors.Slasher__PayloadVetoed(payload);
+    // A payload that won two rounds (the same offences voted on again) slashes once.
+    if (_payloadExecuted[payload]) revert Errors.Slasher__PayloadAlreadyExecuted(payload);
     _executed[round] = true;
+    _payloadExecuted[payload] = true;
     SlashAction[] memory actions = ISlashPayload(payload).getActions();
     for (uint256 i = 0; i < actions.length; i++) {
       if (ROLLUP.getInfo(actions[i].attester).status == Status.NONE) continue;
@@ -215,6 +220,11 @@ contract Slasher {
   /** @notice Whether the proposer of `slot` signalled. */
   function hasSignalled(uint256 slot) external view returns (bool) {
     return _signalled[slot];
+  }
+
+  /** @notice Whether `payload` was executed (in any round). */
+  function isPayloadExecuted(address payload) external view returns (bool) {
+    return _payloadExecuted[payload];
   }
 
   /** @notice Whether `payload` was vetoed. */

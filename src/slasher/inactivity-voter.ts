@@ -13,7 +13,10 @@ type Sender = Pick<L1TxSender, 'send' | 'address'>;
 
 /** What an `InactivityVoter` works with. */
 export interface InactivityVoterDeps {
-  slasher: Pick<SlasherContract, 'address' | 'encodeSignal' | 'encodeExecuteRound' | 'hasSignalled' | 'getRound'>;
+  slasher: Pick<
+    SlasherContract,
+    'address' | 'encodeSignal' | 'encodeExecuteRound' | 'hasSignalled' | 'getRound' | 'isPayloadExecuted'
+  >;
   factory: Pick<
     SlashFactoryContract,
     'address' | 'getPayloadAddress' | 'encodeCreatePayload' | 'isDeployed' | 'getActions'
@@ -146,10 +149,17 @@ export class InactivityVoter {
     const opts = { signal: abort, ...(this.deps.slotEnd ? { deadline: this.deps.slotEnd(slot) } : {}) };
     let payload: Address | undefined;
     try {
-      payload = await this.deps.factory.getPayloadAddress(actions);
+      // Tagged with the last epoch judged: the same offenders judged again over later epochs are another payload,
+      // and a payload already executed (an earlier round of this window) is not voted for again.
+      const tag = result.window.lastEpoch;
+      payload = await this.deps.factory.getPayloadAddress(actions, tag);
+      if (await this.deps.slasher.isPayloadExecuted(payload)) {
+        this.log.debug('This window’s slash payload was executed already; no vote', { ...fields, payload });
+        return true;
+      }
       if (!(await this.deps.factory.isDeployed(payload))) {
         const created = await sender.send(
-          { to: this.deps.factory.address, data: this.deps.factory.encodeCreatePayload(actions) },
+          { to: this.deps.factory.address, data: this.deps.factory.encodeCreatePayload(actions, tag) },
           opts,
         );
         this.log.info('Deployed the inactivity slash payload', { ...fields, payload, tx: created.transactionHash });
@@ -186,10 +196,19 @@ export class InactivityVoter {
       if (this.decidedRounds.has(round)) continue;
       const state = await this.deps.slasher.getRound(round);
       this.decidedRounds.add(round);
-      if (state.executed || state.vetoed || state.signals < quorum) continue;
-      const ours = (await this.deps.factory.getActions(state.leader)).filter(a =>
-        this.own.has(a.attester.toLowerCase()),
-      );
+      if (state.executed || state.vetoed || state.payloadExecuted || state.signals < quorum) continue;
+      let actions: SlashActionInput[];
+      try {
+        actions = await this.deps.factory.getActions(state.leader);
+      } catch (err) {
+        this.log.warn('Not executing a slashing round: its payload’s actions cannot be read', {
+          round,
+          payload: state.leader,
+          error: decodeRevert(err),
+        });
+        continue;
+      }
+      const ours = actions.filter(a => this.own.has(a.attester.toLowerCase()));
       if (ours.length > 0) {
         // Never act against our own keys: other nodes may execute it.
         this.log.warn('Not executing a slashing round whose payload names our validator', {

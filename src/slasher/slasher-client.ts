@@ -28,6 +28,7 @@ export interface SlasherClientDeps {
     | 'encodeExecuteRound'
     | 'hasSignalled'
     | 'getRound'
+    | 'isPayloadExecuted'
     | 'getSignalledLogs'
     | 'getVotedSlashLogs'
   >;

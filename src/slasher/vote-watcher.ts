@@ -67,7 +67,14 @@ export class VoteWatcher {
     for (const s of await this.deps.slasher.getSignalledLogs(from, head)) {
       let actions = this.actions.get(s.payload);
       if (!actions) {
-        actions = await this.deps.payloadActions(s.payload);
+        try {
+          actions = await this.deps.payloadActions(s.payload);
+        } catch (err) {
+          // Any contract can be signalled; one whose getActions() fails cannot be executed either. Not retried, so
+          // it cannot stall the watcher.
+          this.log.warn('Could not read the actions of a signalled slash payload', { payload: s.payload, err });
+          actions = [];
+        }
         this.actions.set(s.payload, actions);
       }
       const ours = actions.filter(a => this.own.has(a.attester.toLowerCase())).map(a => a.attester);

@@ -20,7 +20,7 @@ import { RollupAbi } from '../../src/l1/generated/index.js';
 import { L1TxSender } from '../../src/l1/tx-sender.js';
 import { inactivityStatsOf } from '../../src/node/slasher-factory.js';
 import { SentinelStats, SentinelStore, type SlotDuties } from '../../src/sentinel/index.js';
-import { SlasherClient, type SlashActionInput } from '../../src/slasher/index.js';
+import { inactivityWindow, SlasherClient, type SlashActionInput } from '../../src/slasher/index.js';
 import { devValidators, startTestL1, testDeployParams, type TestL1 } from '../helpers/l1.js';
 import { until } from '../helpers/in-process-network.js';
 
@@ -29,7 +29,8 @@ import { until } from '../helpers/in-process-network.js';
  * accounts 1–4), each held by its own node (a SlasherClient with its inactivity voter, sending from the validator's
  * registered proposer account); account 4 missed every attestation in the sentinel's history (real LMDB store).
  * Slot by slot (L1 time moved to each slot's start), the node whose validator proposes votes: the honest three agree
- * on one payload (the SlashFactory's address for [account 4, penalty]), a round reaches the quorum, a later proposer
+ * on one payload per round (the SlashFactory's address for [account 4, penalty] tagged with the last epoch judged), a
+ * round reaches the quorum, a later proposer
  * executes it, and account 4 loses the penalty. Account 4's node never signals against its own validator, does not
  * execute the round that slashes it, and warns with a metric when the network signals and executes it.
  */
@@ -107,7 +108,7 @@ describe('Inactivity slashing by proposer votes on a real L1', () => {
           maxReplacements: 1,
         });
         const signals: { payload: Address; actions: SlashActionInput[]; ok: boolean }[] = [];
-        const executions: { round: bigint; outcome: string }[] = [];
+        const executions: { round: bigint; payload: Address; outcome: string }[] = [];
         const seenSignals: [SlashSignalledLog, readonly Address[]][] = [];
         const seenSlashes: [VotedSlashLog, boolean][] = [];
         const client = new SlasherClient(
@@ -166,17 +167,23 @@ describe('Inactivity slashing by proposer votes on a real L1', () => {
     expect(executed()).toBe(true);
     expect(await stakeOf(OFFENDER)).toBe(before - PENALTY);
 
-    // Every honest signal was for one payload: the factory's address for [account 4, penalty], deployed once.
+    // Every honest signal named [account 4, penalty], one payload per round: the factory's address for that list
+    // tagged with the round's last judged epoch; the executed one is deployed.
     const { slashFactory } = await slasherContract.getVoting();
     const factory = new SlashFactoryContract(l1.publicClient, slashFactory);
-    const expected = await factory.getPayloadAddress([{ attester: OFFENDER, amount: PENALTY }]);
-    expect(await factory.isDeployed(expected)).toBe(true);
+    const list = [{ attester: OFFENDER, amount: PENALTY }];
     const onL1 = await slasherContract.getSignalledLogs(0n, await l1.publicClient.getBlockNumber());
     expect(onL1.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(onL1.map(s => s.payload))).toEqual(new Set([expected]));
+    for (const s of onL1) {
+      const window = inactivityWindow(s.round, ROUND, constants.epochDuration, 1)!;
+      expect(s.payload).toBe(await factory.getPayloadAddress(list, window.lastEpoch));
+    }
+    const execution = nodes.flatMap(n => n.executions).find(e => e.outcome === 'executed')!;
+    expect(await factory.getActions(execution.payload)).toEqual(list);
+    expect(await slasherContract.isPayloadExecuted(execution.payload)).toBe(true);
     const signalled = honest.flatMap(n => n.signals);
-    expect(signalled.every(s => s.ok && s.payload === expected)).toBe(true);
-    expect(signalled).toHaveLength(onL1.length);
+    expect(signalled.every(s => s.ok && s.actions.length === 1 && s.actions[0]!.attester === OFFENDER)).toBe(true);
+    expect(signalled.map(s => s.payload)).toEqual(onL1.map(s => s.payload));
     let sent = 0;
     for (const n of honest)
       sent += await counterValue(n.metrics, 'aztec_slasher_signals_sent_total', { outcome: 'signalled' });

@@ -79,6 +79,7 @@ library Errors {
   error Slasher__RoundAlreadyExecuted(uint256 round);
   error Slasher__QuorumNotReached(uint256 round, address payload, uint256 signals, uint256 quorum);
   error Slasher__PayloadVetoed(address payload);
+  error Slasher__PayloadAlreadyExecuted(address payload);
 
   // SlashFactory
   error SlashFactory__NoActions();

@@ -23,14 +23,14 @@ export class SlashFactoryContract {
     this.c = { address, abi: SlashFactoryAbi } as const;
   }
 
-  /** Where the payload of `actions` is (or will be) deployed. */
-  async getPayloadAddress(actions: readonly SlashActionArg[]): Promise<Address> {
-    return getAddress(await this.client.readContract({ ...this.c, functionName: 'getAddress', args: [actions] }));
+  /** Where the payload of `actions` tagged `tag` (nodes: the last epoch judged) is, or will be, deployed. */
+  async getPayloadAddress(actions: readonly SlashActionArg[], tag: bigint): Promise<Address> {
+    return getAddress(await this.client.readContract({ ...this.c, functionName: 'getAddress', args: [actions, tag] }));
   }
 
-  /** Calldata of `createPayload(actions)` (deploys it unless it exists). */
-  encodeCreatePayload(actions: readonly SlashActionArg[]): Hex {
-    return encodeFunctionData({ abi: SlashFactoryAbi, functionName: 'createPayload', args: [actions] });
+  /** Calldata of `createPayload(actions, tag)` (deploys it unless it exists). */
+  encodeCreatePayload(actions: readonly SlashActionArg[], tag: bigint): Hex {
+    return encodeFunctionData({ abi: SlashFactoryAbi, functionName: 'createPayload', args: [actions, tag] });
   }
 
   /** Whether a contract is deployed at `address`. */

@@ -148,14 +148,29 @@ export class SlasherContract {
     return this.client.readContract({ ...this.c, functionName: 'hasSignalled', args: [slot] });
   }
 
-  /** The leading payload of `round` (zero without signals), its signals, whether it was executed or vetoed. */
-  async getRound(round: bigint): Promise<{ leader: Address; signals: bigint; executed: boolean; vetoed: boolean }> {
+  /**
+   * The leading payload of `round` (zero without signals), its signals, whether the round was executed, whether the
+   * payload was vetoed or executed (in any round: a payload slashes once).
+   */
+  async getRound(round: bigint): Promise<{
+    leader: Address;
+    signals: bigint;
+    executed: boolean;
+    vetoed: boolean;
+    payloadExecuted: boolean;
+  }> {
     const [leader, executed] = await this.client.readContract({ ...this.c, functionName: 'getRound', args: [round] });
-    const [signals, vetoed] = await Promise.all([
+    const [signals, vetoed, payloadExecuted] = await Promise.all([
       this.client.readContract({ ...this.c, functionName: 'signalCount', args: [round, leader] }),
       this.client.readContract({ ...this.c, functionName: 'isVetoed', args: [leader] }),
+      this.isPayloadExecuted(leader),
     ]);
-    return { leader: getAddress(leader), signals, executed, vetoed };
+    return { leader: getAddress(leader), signals, executed, vetoed, payloadExecuted };
+  }
+
+  /** Whether `payload` was executed (in any round). */
+  isPayloadExecuted(payload: Address): Promise<boolean> {
+    return this.client.readContract({ ...this.c, functionName: 'isPayloadExecuted', args: [payload] });
   }
 
   /** `SlashSignalled` logs in `[from, to]`, in L1 order. */
