@@ -64,6 +64,8 @@ export class InactivityVoter {
   private readonly loop: PollingLoop;
   /** The newest slot decided (signalled, or nothing to do). */
   private decidedSlot: bigint | undefined;
+  /** The newest slot in which executable rounds were looked at. */
+  private executedInSlot: bigint | undefined;
   /** Rounds whose execution was decided (executed, tried, or nothing to execute). */
   private readonly decidedRounds = new Set<bigint>();
 
@@ -112,9 +114,12 @@ export class InactivityVoter {
       });
       return;
     }
-    if (!(await this.signal(slot, sender, signal))) return;
-    this.decidedSlot = slot;
-    await this.executeRounds(slot, sender, signal);
+    // Signalling first: it must be mined within the slot. While the sentinel lags it is tried again next run.
+    if (await this.signal(slot, sender, signal)) this.decidedSlot = slot;
+    if (this.executedInSlot !== slot) {
+      this.executedInSlot = slot;
+      await this.executeRounds(slot, sender, signal);
+    }
   }
 
   /** Signals this round's payload in `slot`; false when the sentinel has not settled the round's epochs yet. */
