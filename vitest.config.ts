@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
  * Tests whose assertions depend on every slot being met (a committee re-executing and attesting within 8 s slots):
  * they run after the rest, alone, so the other tests' anvils and nodes do not take their two cores.
  */
-const ALONE = ['test/e2e/committee.test.ts', 'test/e2e/sentinel.test.ts', 'test/e2e/ha-signing.test.ts'];
+const ALONE = [
+  'test/e2e/committee.test.ts',
+  'test/e2e/sentinel.test.ts',
+  'test/e2e/ha-signing.test.ts',
+  'test/e2e/inactivity-slashing.test.ts',
+];
 
 /** Tests that build the image and run containers on a Docker engine (`npm run test:docker`; see test/docker/). */
 const DOCKER = ['test/docker/**/*.test.ts'];

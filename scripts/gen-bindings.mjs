@@ -22,6 +22,8 @@ const CONTRACTS = [
   'StakingAssetHandler',
   'MockVerifier',
   'Slasher',
+  'SlashFactory',
+  'SlashPayload',
 ];
 
 rmSync(genDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IRollup, Signature, Status} from "./interfaces/IRollup.sol";
+import {SlashFactory} from "./SlashFactory.sol";
 import {ISlashPayload, SlashAction} from "./SlashPayload.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Hash} from "./libraries/Hash.sol";
@@ -44,6 +45,7 @@ struct SignedBlock {
  *         each round of `ROUND_SIZE` slots the proposer of each slot may signal one `ISlashPayload`; the round's
  *         leading payload with at least `QUORUM` signals may be executed by anyone once `EXECUTION_DELAY_ROUNDS`
  *         whole rounds have passed after its round, for `LIFETIME_ROUNDS` rounds, unless `VETOER` vetoed it.
+ *         Payloads come from `SLASH_FACTORY` (one address per list of actions); any `ISlashPayload` is accepted.
  */
 contract Slasher {
   using SafeERC20 for IERC20;
@@ -71,6 +73,11 @@ contract Slasher {
   uint256 public immutable LIFETIME_ROUNDS;
   /** @notice May veto a payload before it is executed. */
   address public immutable VETOER;
+  /**
+   * @notice Where nodes deploy the payloads they signal (created here, at this contract's nonce 1): one address per
+   *         list of actions, so nodes that compute the same offenders agree on the payload.
+   */
+  SlashFactory public immutable SLASH_FACTORY;
 
   mapping(bytes32 key => bool) internal _slashed;
   mapping(uint256 slot => bool) internal _signalled;
@@ -78,6 +85,7 @@ contract Slasher {
   mapping(uint256 round => address) internal _leader;
   mapping(uint256 round => bool) internal _executed;
   mapping(address payload => bool) internal _vetoed;
+  mapping(address payload => bool) internal _payloadExecuted;
 
   event SlashSignalled(uint256 indexed round, address indexed payload, address indexed signaler);
   event PayloadVetoed(address indexed payload);
@@ -111,6 +119,7 @@ contract Slasher {
     EXECUTION_DELAY_ROUNDS = config.executionDelayRounds;
     LIFETIME_ROUNDS = config.lifetimeRounds;
     VETOER = config.vetoer;
+    SLASH_FACTORY = new SlashFactory();
   }
 
   /**
@@ -167,7 +176,8 @@ contract Slasher {
   }
 
   /**
-   * @notice Executes round `round`'s leading payload: it needs `QUORUM` signals, no veto, and the current round in
+   * @notice Executes round `round`'s leading payload: it needs `QUORUM` signals, no veto, not executed in another
+   *         round, and the current round in
    *         `[round + 1 + EXECUTION_DELAY_ROUNDS, round + EXECUTION_DELAY_ROUNDS + LIFETIME_ROUNDS]`. Slashes each
    *         action's attester that still has a staking record (others are skipped).
    */
@@ -184,7 +194,10 @@ contract Slasher {
       revert Errors.Slasher__QuorumNotReached(round, payload, count, QUORUM);
     }
     if (_vetoed[payload]) revert Errors.Slasher__PayloadVetoed(payload);
+    // A payload that won two rounds (the same offences voted on again) slashes once.
+    if (_payloadExecuted[payload]) revert Errors.Slasher__PayloadAlreadyExecuted(payload);
     _executed[round] = true;
+    _payloadExecuted[payload] = true;
     SlashAction[] memory actions = ISlashPayload(payload).getActions();
     for (uint256 i = 0; i < actions.length; i++) {
       if (ROLLUP.getInfo(actions[i].attester).status == Status.NONE) continue;
@@ -207,6 +220,11 @@ contract Slasher {
   /** @notice Whether the proposer of `slot` signalled. */
   function hasSignalled(uint256 slot) external view returns (bool) {
     return _signalled[slot];
+  }
+
+  /** @notice Whether `payload` was executed (in any round). */
+  function isPayloadExecuted(address payload) external view returns (bool) {
+    return _payloadExecuted[payload];
   }
 
   /** @notice Whether `payload` was vetoed. */

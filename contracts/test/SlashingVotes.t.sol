@@ -143,4 +143,28 @@ contract SlashingVotesTest is RollupTestBase {
     (leader,) = slasher.getRound(1);
     assertEq(leader, address(payload), "more signals lead");
   }
+
+  function test_aPayloadFromTheSlashersFactoryIsVotedAndExecuted() public {
+    SlashAction[] memory actions = new SlashAction[](1);
+    actions[0] = SlashAction(target, AMOUNT);
+    address predicted = slasher.SLASH_FACTORY().getAddress(actions, 0);
+    ISlashPayload made = ISlashPayload(slasher.SLASH_FACTORY().createPayload(actions, 0));
+    assertEq(address(made), predicted, "at the predicted address");
+    _signal(1, 3, made);
+    _warpToSlot(3 * ROUND);
+    slasher.executeRound(1);
+    assertEq(rollup.getInfo(target).stake, MIN_STAKE - AMOUNT, "slashed");
+  }
+
+  function test_revertWhen_aPayloadThatWonTwoRoundsIsExecutedTwice() public {
+    _signal(1, 3, payload);
+    _signal(2, 3, payload);
+    _warpToSlot(3 * ROUND);
+    slasher.executeRound(1);
+    assertTrue(slasher.isPayloadExecuted(address(payload)), "executed");
+    _warpToSlot(4 * ROUND);
+    vm.expectRevert(abi.encodeWithSelector(Errors.Slasher__PayloadAlreadyExecuted.selector, address(payload)));
+    slasher.executeRound(2);
+    assertEq(rollup.getInfo(target).stake, MIN_STAKE - AMOUNT, "slashed once");
+  }
 }

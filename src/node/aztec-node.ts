@@ -41,6 +41,7 @@ import { createProverNode } from './prover-factory.js';
 import { nodeBlobSources } from './blob-sources.js';
 import { archiverStatus, Readiness } from './readiness.js';
 import { createSequencer, type SequencerFactoryDeps } from './sequencer-factory.js';
+import type { SentinelStats } from '../sentinel/index.js';
 import { startSentinel } from './sentinel-factory.js';
 import { checkSigningProtection, connectHaSigning, signedDutyLookup } from './signing-protection.js';
 import { createSlasher, type SlasherFactoryDeps } from './slasher-factory.js';
@@ -351,6 +352,7 @@ export async function startAztecNode(
     let sequencerState: (() => SequencerState) | undefined;
     let sequencerControl: { setGovernancePayload(p: Hex | undefined): void } | undefined;
     let reportSender: L1TxSender | undefined;
+    let publisherSenders: ReadonlyMap<Hex, L1TxSender> | undefined;
     if (modules.sequencer && txPool && worldState) {
       const { sequencer, publishers, senders } = createSequencer({
         config,
@@ -371,6 +373,7 @@ export async function startAztecNode(
       });
       const firstPublisher = validators[0]?.publisherPrivateKeys[0];
       reportSender = firstPublisher ? senders.get(firstPublisher) : undefined;
+      publisherSenders = senders;
       life.add('sequencer', sequencer, s => s.stop());
       sequencer.start();
       sequencerControl = { setGovernancePayload: p => publishers.forEach(pub => pub.setGovernancePayload(p)) };
@@ -385,7 +388,9 @@ export async function startAztecNode(
       );
       prover.start();
     }
-    // Equivocation seen on gossip goes to the L1 Slasher; slashes of our validators are watched for.
+    // Equivocation seen on gossip goes to the L1 Slasher; slashes of our validators are watched for. With a
+    // sequencer and the sentinel, our proposers vote against inactive validators.
+    const slasherStats: { current?: SentinelStats | undefined } = {};
     if (validatorClient || validators.length > 0) {
       const created = createSlasher({
         config,
@@ -393,6 +398,12 @@ export async function startAztecNode(
         validators,
         sender: reportSender,
         metrics,
+        inactivity: publisherSenders && {
+          senders: publisherSenders,
+          epochCache,
+          constants,
+          stats: () => slasherStats.current,
+        },
         ...(opts.testing?.slasher ? { hooks: opts.testing.slasher } : {}),
       });
       if (created) {
@@ -417,6 +428,7 @@ export async function startAztecNode(
           metrics,
         })
       : undefined;
+    slasherStats.current = sentinel;
 
     registerNodeMetrics(metrics, {
       archiver: () => ({ ...archiver.syncStatus(), provenBlockNumber: archiver.store.getProvenBlockNumber() }),

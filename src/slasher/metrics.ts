@@ -1,4 +1,4 @@
-import { counter, type MetricsRegistry } from '../foundation/metrics/index.js';
+import { counter, gauge, type MetricsRegistry } from '../foundation/metrics/index.js';
 
 /** The slasher's metrics on `registry`. */
 export function slasherMetrics(registry: MetricsRegistry) {
@@ -17,6 +17,25 @@ export function slasherMetrics(registry: MetricsRegistry) {
       name: 'aztec_slasher_own_validator_slashed_total',
       help: 'Times one of this node’s validators was slashed on L1 (EquivocationSlashed), by offence',
       labelNames: ['offence'],
+    }),
+    signals: counter(registry, {
+      name: 'aztec_slasher_signals_sent_total',
+      help: 'Inactivity slash payloads this node signalled on the L1 Slasher in its proposers’ slots, by outcome: signalled (mined), rejected (L1 refused it), failed (not mined)',
+      labelNames: ['outcome'],
+    }),
+    roundsExecuted: counter(registry, {
+      name: 'aztec_slasher_rounds_executed_total',
+      help: 'executeRound calls this node sent for rounds that reached the quorum, by outcome: executed, rejected (e.g. another node executed it first), failed',
+      labelNames: ['outcome'],
+    }),
+    offenders: gauge(registry, {
+      name: 'aztec_slasher_inactivity_offenders',
+      help: 'Validators in the inactivity payload this node computed last (its own and SLASH_VALIDATORS_NEVER left out)',
+    }),
+    ownInPayload: counter(registry, {
+      name: 'aztec_slasher_own_attester_in_payload_total',
+      help: 'Times the network signalled (once per round and payload) or executed a slash payload that names one of this node’s validators, by stage',
+      labelNames: ['stage'],
     }),
   };
 }

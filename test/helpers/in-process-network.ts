@@ -39,10 +39,16 @@ async function configOn(l1Port: number): Promise<AztecConfig> {
   return resolveAztecConfig({ flags, env: {} }, { defaultNetwork: 'local' }).config;
 }
 
-/** Starts the local network's L1 (one genesis validator) on a free port. */
-export async function startInProcessNetwork(opts: { validators?: number } = {}): Promise<InProcessNetwork> {
+/**
+ * Starts the local network's L1 (one genesis validator) on a free port; `l1` may change its deployment constants
+ * (e.g. `AZTEC_SLASHING_*`).
+ */
+export async function startInProcessNetwork(
+  opts: { validators?: number; l1?: (config: AztecConfig['l1']) => AztecConfig['l1'] } = {},
+): Promise<InProcessNetwork> {
   const l1Port = await getFreePort();
-  const net = await startLocalNetwork((await configOn(l1Port)).l1, { validators: opts.validators ?? 1 });
+  const l1Config = (await configOn(l1Port)).l1;
+  const net = await startLocalNetwork(opts.l1 ? opts.l1(l1Config) : l1Config, { validators: opts.validators ?? 1 });
   const l1 = createL1PublicClient({ rpcUrls: [net.anvil.url], chainId: 31337 });
   const nodes: RunningNode[] = [];
   return {

@@ -60,7 +60,14 @@ describe('SlasherClient on a real L1', () => {
       maxReplacements: 1,
     });
     const client = new SlasherClient(
-      { equivocationEnabled: true, validatorsNever: [] },
+      {
+        equivocationEnabled: true,
+        validatorsNever: [],
+        inactivityEnabled: false,
+        inactivityTargetPercentage: 0.9,
+        inactivityEpochs: 2,
+        inactivityPenalty: 1n,
+      },
       {
         l1: l1.publicClient,
         slasher: new SlasherContract(l1.publicClient, l1.deployment.addresses.slasher),

@@ -79,6 +79,13 @@ library Errors {
   error Slasher__RoundAlreadyExecuted(uint256 round);
   error Slasher__QuorumNotReached(uint256 round, address payload, uint256 signals, uint256 quorum);
   error Slasher__PayloadVetoed(address payload);
+  error Slasher__PayloadAlreadyExecuted(address payload);
+
+  // SlashFactory
+  error SlashFactory__NoActions();
+  error SlashFactory__ZeroAttester(uint256 index);
+  error SlashFactory__ZeroAmount(uint256 index);
+  error SlashFactory__NotSorted(uint256 index);
 
   // Merkle proofs
   error MerkleLib__IndexOutOfRange(uint256 index, uint256 height);

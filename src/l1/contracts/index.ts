@@ -7,5 +7,6 @@ export * from './outbox.js';
 export * from './propose-calldata.js';
 export * from './registry.js';
 export * from './rollup.js';
+export * from './slash-factory.js';
 export * from './slasher.js';
 export * from './staking-asset-handler.js';

@@ -1,7 +1,7 @@
 import { encodeFunctionData, getAddress, type Address, type Hash, type Hex } from 'viem';
 
 import type { L1PublicClient } from '../clients.js';
-import { SlasherAbi } from '../generated/index.js';
+import { RollupAbi, SlasherAbi } from '../generated/index.js';
 
 /** One signed block digest as the Slasher takes it: the 800-byte header, the archive after it, the signature. */
 export interface SignedBlockEvidence {
@@ -24,6 +24,33 @@ export interface EquivocationSlashedLog {
   amount: bigint;
   /** Paid to the reporter. */
   reward: bigint;
+  l1BlockNumber: bigint;
+  l1TxHash: Hash;
+}
+
+/** The Slasher's voting constants (slashing by proposer votes) and its payload factory. */
+export interface SlasherVoting {
+  quorum: bigint;
+  roundSize: bigint;
+  executionDelayRounds: bigint;
+  lifetimeRounds: bigint;
+  slashFactory: Address;
+}
+
+/** One `SlashSignalled` log: a proposer signalled `payload` in `round`. */
+export interface SlashSignalledLog {
+  round: bigint;
+  payload: Address;
+  signaler: Address;
+  l1BlockNumber: bigint;
+  l1TxHash: Hash;
+}
+
+/** One `VotedSlash` log: an executed round took `amount` of `attester`'s stake. */
+export interface VotedSlashLog {
+  round: bigint;
+  attester: Address;
+  amount: bigint;
   l1BlockNumber: bigint;
   l1TxHash: Hash;
 }
@@ -75,6 +102,112 @@ export class SlasherContract {
         reporter: getAddress(l.args.reporter),
         amount: l.args.amount,
         reward: l.args.reward,
+        l1BlockNumber: l.blockNumber,
+        l1TxHash: l.transactionHash,
+      }));
+  }
+
+  /** The voting constants and the payload factory (immutables: read once by callers). */
+  async getVoting(): Promise<SlasherVoting> {
+    const read = <F extends 'QUORUM' | 'ROUND_SIZE' | 'EXECUTION_DELAY_ROUNDS' | 'LIFETIME_ROUNDS'>(functionName: F) =>
+      this.client.readContract({ ...this.c, functionName });
+    const [quorum, roundSize, executionDelayRounds, lifetimeRounds, slashFactory] = await Promise.all([
+      read('QUORUM'),
+      read('ROUND_SIZE'),
+      read('EXECUTION_DELAY_ROUNDS'),
+      read('LIFETIME_ROUNDS'),
+      this.client.readContract({ ...this.c, functionName: 'SLASH_FACTORY' }),
+    ]);
+    return { quorum, roundSize, executionDelayRounds, lifetimeRounds, slashFactory: getAddress(slashFactory) };
+  }
+
+  /** The L1 account registered to propose (and signal) for `attester` (zero when it is not registered). */
+  async proposerForAttester(attester: Address): Promise<Address> {
+    const rollup = await this.client.readContract({ ...this.c, functionName: 'ROLLUP' });
+    const proposer = await this.client.readContract({
+      address: rollup,
+      abi: RollupAbi,
+      functionName: 'getProposerForAttester',
+      args: [attester],
+    });
+    return getAddress(proposer);
+  }
+
+  /** Calldata of `signal(payload)`: the current slot's proposer votes for `payload` in the current round. */
+  encodeSignal(payload: Address): Hex {
+    return encodeFunctionData({ abi: SlasherAbi, functionName: 'signal', args: [payload] });
+  }
+
+  /** Calldata of `executeRound(round)`. */
+  encodeExecuteRound(round: bigint): Hex {
+    return encodeFunctionData({ abi: SlasherAbi, functionName: 'executeRound', args: [round] });
+  }
+
+  /** Whether the proposer of `slot` signalled. */
+  hasSignalled(slot: bigint): Promise<boolean> {
+    return this.client.readContract({ ...this.c, functionName: 'hasSignalled', args: [slot] });
+  }
+
+  /**
+   * The leading payload of `round` (zero without signals), its signals, whether the round was executed, whether the
+   * payload was vetoed or executed (in any round: a payload slashes once).
+   */
+  async getRound(round: bigint): Promise<{
+    leader: Address;
+    signals: bigint;
+    executed: boolean;
+    vetoed: boolean;
+    payloadExecuted: boolean;
+  }> {
+    const [leader, executed] = await this.client.readContract({ ...this.c, functionName: 'getRound', args: [round] });
+    const [signals, vetoed, payloadExecuted] = await Promise.all([
+      this.client.readContract({ ...this.c, functionName: 'signalCount', args: [round, leader] }),
+      this.client.readContract({ ...this.c, functionName: 'isVetoed', args: [leader] }),
+      this.isPayloadExecuted(leader),
+    ]);
+    return { leader: getAddress(leader), signals, executed, vetoed, payloadExecuted };
+  }
+
+  /** Whether `payload` was executed (in any round). */
+  isPayloadExecuted(payload: Address): Promise<boolean> {
+    return this.client.readContract({ ...this.c, functionName: 'isPayloadExecuted', args: [payload] });
+  }
+
+  /** `SlashSignalled` logs in `[from, to]`, in L1 order. */
+  async getSignalledLogs(from: bigint, to: bigint): Promise<SlashSignalledLog[]> {
+    const logs = await this.client.getContractEvents({
+      ...this.c,
+      eventName: 'SlashSignalled',
+      fromBlock: from,
+      toBlock: to,
+      strict: true,
+    });
+    return logs
+      .filter(l => !l.removed)
+      .map(l => ({
+        round: l.args.round,
+        payload: getAddress(l.args.payload),
+        signaler: getAddress(l.args.signaler),
+        l1BlockNumber: l.blockNumber,
+        l1TxHash: l.transactionHash,
+      }));
+  }
+
+  /** `VotedSlash` logs in `[from, to]`, in L1 order. */
+  async getVotedSlashLogs(from: bigint, to: bigint): Promise<VotedSlashLog[]> {
+    const logs = await this.client.getContractEvents({
+      ...this.c,
+      eventName: 'VotedSlash',
+      fromBlock: from,
+      toBlock: to,
+      strict: true,
+    });
+    return logs
+      .filter(l => !l.removed)
+      .map(l => ({
+        round: l.args.round,
+        attester: getAddress(l.args.attester),
+        amount: l.args.amount,
         l1BlockNumber: l.blockNumber,
         l1TxHash: l.transactionHash,
       }));

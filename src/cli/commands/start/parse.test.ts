@@ -163,15 +163,28 @@ describe('aztec start bad values', () => {
       SLASH_EQUIVOCATION_ENABLED: 'false',
       SLASH_VALIDATORS_NEVER: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
       AZTEC_SLASH_PENALTY: '5e18',
+      SLASH_INACTIVITY_TARGET_PERCENTAGE: '0.8',
+      SLASH_INACTIVITY_EPOCHS: '3',
+      SLASH_INACTIVITY_PENALTY: '2e18',
     });
     expect(s.config.slasher).toEqual({
       equivocationEnabled: false,
+      inactivityEnabled: true,
+      inactivityTargetPercentage: 0.8,
+      inactivityEpochs: 3,
+      inactivityPenalty: 2n * 10n ** 18n,
       validatorsNever: ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'],
     });
     expect(s.config.l1.aztecSlashPenalty).toBe(5n * 10n ** 18n);
     const message = failure(['--archiver'], { AZTEC_SLASH_PENALTY: '0' });
     expect(message).toContain('AZTEC_SLASH_PENALTY');
     expect(message).toContain('above 0');
+    for (const bad of ['0', '1.5', 'x']) {
+      expect(failure(['--archiver'], { SLASH_INACTIVITY_TARGET_PERCENTAGE: bad })).toContain(
+        'SLASH_INACTIVITY_TARGET_PERCENTAGE',
+      );
+    }
+    expect(failure(['--archiver'], { SLASH_INACTIVITY_PENALTY: '0' })).toContain('SLASH_INACTIVITY_PENALTY');
   });
 
   it('refuses module combinations that cannot work, naming the flag', () => {
