@@ -918,7 +918,7 @@ groups:
 
       - alert: AztecValidatorSlashed
         # L1's Slasher slashed one of this node's attesters for signing two different digests in one slot.
-        expr: increase(aztec_slasher_own_validator_slashed_total[1h]) > 0
+        expr: increase(aztec_slasher_own_validator_slashed_total{offence!="inactivity"}[1h]) > 0
         labels:
           severity: critical
         annotations:
@@ -926,6 +926,17 @@ groups:
           description: >-
             Two machines are signing with one key, or the slashing protection history was lost. Stop all but one
             signer before anything else; see docs/slashing.md.
+
+      - alert: AztecValidatorVotedForSlashing
+        # The network's proposers signalled (or executed) a slash payload naming one of this node's attesters: inactivity.
+        expr: increase(aztec_slasher_own_attester_in_payload_total[1h]) > 0
+        labels:
+          severity: critical
+        annotations:
+          summary: 'A slash payload names a validator of {{ $labels.instance }} ({{ $labels.stage }})'
+          description: >-
+            Other nodes count it as inactive (SLASH_INACTIVITY_*). The node's log names the validator; check with
+            aztec get-info --validator that it proposes and attests, and that the node is synced and has peers.
 AZTEC_MONITORING_FILE_EOF
       ;;
     grafana/provisioning/datasources/prometheus.yml)

@@ -1,4 +1,4 @@
-import { getAbiItem, isAddressEqual, type Address, type Hash, type Hex } from 'viem';
+import { isAddressEqual, type Address, type Hash, type Hex } from 'viem';
 
 import type { L1PublicClient } from '../l1/clients.js';
 import {
@@ -7,10 +7,10 @@ import {
   RollupContract,
   toMessageLog,
   toProposedLog,
+  ARCHIVER_SCAN_EVENTS,
   type MessageLog,
   type ProposedLog,
 } from '../l1/contracts/index.js';
-import { InboxAbi, RollupAbi } from '../l1/generated/index.js';
 
 export type { MessageLog, ProposedLog };
 
@@ -21,14 +21,6 @@ export interface L1BlockInfo {
   parentHash: Hash;
   timestamp: bigint;
 }
-
-/** The events one scan reads: the archiver's own, and those after which the rollup's tips must be read again. */
-const SCAN_EVENTS = [
-  getAbiItem({ abi: RollupAbi, name: 'L2BlockProposed' }),
-  getAbiItem({ abi: RollupAbi, name: 'L2ProofVerified' }),
-  getAbiItem({ abi: RollupAbi, name: 'PrunedPending' }),
-  getAbiItem({ abi: InboxAbi, name: 'MessageSent' }),
-] as const;
 
 /** What one `eth_getLogs` over `[from, to]` found of both contracts (`ArchiverL1Reader.scan`). */
 export interface LogScan {
@@ -95,7 +87,7 @@ export class ArchiverL1Reader {
     const inbox = await this.getInbox();
     const logs = await this.client.getLogs({
       address: [this.rollup.address, inbox.address],
-      events: SCAN_EVENTS,
+      events: ARCHIVER_SCAN_EVENTS,
       fromBlock: from,
       toBlock: to,
       strict: true,

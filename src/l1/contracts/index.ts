@@ -10,3 +10,4 @@ export * from './rollup.js';
 export * from './slash-factory.js';
 export * from './slasher.js';
 export * from './staking-asset-handler.js';
+export * from './scan-events.js';
