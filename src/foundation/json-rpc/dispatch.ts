@@ -127,8 +127,11 @@ export class RpcDispatcher {
     return [...this.methods.keys()];
   }
 
-  /** Handles one request object; returns undefined for a notification (no id). */
-  async handle(raw: unknown): Promise<RpcResponse | undefined> {
+  /**
+   * Handles one request object; returns undefined for a notification (no id). Answers at once (no promise) when the
+   * method does: the hot reads cost no trip through the microtask queue.
+   */
+  handle(raw: unknown): RpcResponse | undefined | Promise<RpcResponse | undefined> {
     let req = quickRequest(raw);
     if (!req) {
       const parsed = requestSchema.safeParse(raw);
@@ -143,11 +146,12 @@ export class RpcDispatcher {
     }
     const id = req.id ?? null;
     const notification = req.id === undefined;
-    const response = await this.call(id, req.method, req.params);
-    return notification ? undefined : response;
+    const response = this.call(id, req.method, req.params);
+    if (!notification) return response;
+    return response instanceof Promise ? response.then(() => undefined) : undefined;
   }
 
-  private async call(id: Id, method: string, rawParams: unknown): Promise<RpcResponse> {
+  private call(id: Id, method: string, rawParams: unknown): RpcResponse | Promise<RpcResponse> {
     const entry = this.methods.get(method);
     if (!entry) return errorResponse(id, RpcErrorCode.METHOD_NOT_FOUND, `Method not found: ${method}`);
     const { schema } = entry;
@@ -169,23 +173,39 @@ export class RpcDispatcher {
       }
       args = params.data as unknown[];
     }
+    let result: unknown;
     try {
-      const result: unknown = await entry.fn(...args);
-      if (result instanceof RawJson) {
-        if (!entry.checkedRaw.has(result)) {
-          if (!this.resultFits(method, schema, JSON.parse(result.json))) return internalError(id);
-          entry.checkedRaw.add(result);
-        }
-        return { jsonrpc: '2.0', id, result };
-      }
-      if (!this.resultFits(method, schema, result)) return internalError(id);
-      // The schema may transform (e.g. bigint → string); send what the implementation returned, validated.
-      return { jsonrpc: '2.0', id, result: result ?? null };
+      result = entry.fn(...args);
     } catch (err) {
-      if (err instanceof RpcError) return errorResponse(id, err.code, err.message, err.data);
-      this.log.error('JSON-RPC method failed', { method, error: err instanceof Error ? err.message : String(err) });
-      return internalError(id);
+      return this.failure(id, method, err);
     }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (r: unknown) => this.answer(id, method, entry, r),
+        (err: unknown) => this.failure(id, method, err),
+      );
+    }
+    return this.answer(id, method, entry, result);
+  }
+
+  private answer(id: Id, method: string, entry: MethodEntry, result: unknown): RpcResponse {
+    const { schema } = entry;
+    if (result instanceof RawJson) {
+      if (!entry.checkedRaw.has(result)) {
+        if (!this.resultFits(method, schema, JSON.parse(result.json))) return internalError(id);
+        entry.checkedRaw.add(result);
+      }
+      return { jsonrpc: '2.0', id, result };
+    }
+    if (!this.resultFits(method, schema, result)) return internalError(id);
+    // The schema may transform (e.g. bigint → string); send what the implementation returned, validated.
+    return { jsonrpc: '2.0', id, result: result ?? null };
+  }
+
+  private failure(id: Id, method: string, err: unknown): RpcResponse {
+    if (err instanceof RpcError) return errorResponse(id, err.code, err.message, err.data);
+    this.log.error('JSON-RPC method failed', { method, error: err instanceof Error ? err.message : String(err) });
+    return internalError(id);
   }
 
   private resultFits(method: string, schema: RpcMethodSchema, result: unknown): boolean {
@@ -198,6 +218,9 @@ export class RpcDispatcher {
     return false;
   }
 }
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
 const internalError = (id: Id) => errorResponse(id, RpcErrorCode.INTERNAL_ERROR, 'Internal error');
 

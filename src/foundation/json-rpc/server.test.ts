@@ -24,6 +24,8 @@ const schema = {
   tipsPlain: { params: z.tuple([]), result: z.object({ latest: z.number(), hash: z.string().startsWith('0x') }) },
   tipsRaw: { params: z.tuple([]), result: z.object({ latest: z.number(), hash: z.string().startsWith('0x') }) },
   badRaw: { params: z.tuple([]), result: z.object({ latest: z.number() }) },
+  addLater: { params: z.tuple([z.number(), z.number()]), result: z.number() },
+  refuseLater: { params: z.tuple([]), result: z.null() },
 };
 
 const TIPS = { latest: 12, hash: '0x"quoted"\\é' };
@@ -49,6 +51,14 @@ const ns = rpcNamespace('test', schema, {
   tipsRaw: () => {
     rawCalls++;
     return tipsRaw;
+  },
+  addLater: async (a, b) => {
+    await new Promise(resolve => setTimeout(resolve, 5));
+    return a + b;
+  },
+  refuseLater: async () => {
+    await new Promise(resolve => setTimeout(resolve, 5));
+    throw new RpcError(RpcErrorCode.REJECTED, 'later: no');
   },
   badRaw: () => RawJson.of({ latest: 'twelve' }) as unknown as RawJson<{ latest: number }>,
 });
@@ -231,6 +241,17 @@ describe('JsonRpcServer', () => {
     ).toBe(-32600);
     expect(await postText(rpc('test_tipsRaw', [1]))).toContain('expected no params, got 1');
     expect(rawCalls).toBe(before);
+  });
+
+  it('answers methods that answer at once and methods that answer later alike, in a batch too', async () => {
+    expect(await postText(rpc('test_addLater', [2, 3], 'l'))).toBe('{"jsonrpc":"2.0","id":"l","result":5}');
+    expect(await postText(rpc('test_refuseLater', [], 2))).toBe(
+      '{"jsonrpc":"2.0","id":2,"error":{"code":-32000,"message":"later: no"}}',
+    );
+    const batch = await postText(`[${rpc('test_addLater', [1, 1], 1)},${rpc('test_add', [2, 2], 2)}]`);
+    expect(batch).toBe('[{"jsonrpc":"2.0","id":1,"result":2},{"jsonrpc":"2.0","id":2,"result":4}]');
+    const note = await post(JSON.stringify({ jsonrpc: '2.0', method: 'test_addLater', params: [1, 2] }));
+    expect(note.status).toBe(204);
   });
 
   it('checks a pre-serialized result against the schema, and hides it when it does not fit', async () => {

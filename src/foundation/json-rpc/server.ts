@@ -140,7 +140,8 @@ export class JsonRpcServer {
       } catch {
         return send(res, 200, errorResponse(null, RpcErrorCode.PARSE_ERROR, 'Parse error: the body is not valid JSON'));
       }
-      const response = await this.dispatch(parsed);
+      const pending = Array.isArray(parsed) ? this.dispatchBatch(parsed) : this.dispatcher.handle(parsed);
+      const response = pending instanceof Promise ? await pending : pending;
       if (response === undefined) {
         res.writeHead(204).end();
         return;
@@ -152,8 +153,7 @@ export class JsonRpcServer {
     }
   }
 
-  private async dispatch(parsed: unknown): Promise<RpcResponse | RpcResponse[] | undefined> {
-    if (!Array.isArray(parsed)) return this.dispatcher.handle(parsed);
+  private async dispatchBatch(parsed: unknown[]): Promise<RpcResponse | RpcResponse[] | undefined> {
     if (parsed.length === 0) return errorResponse(null, RpcErrorCode.INVALID_REQUEST, 'Invalid request: empty batch');
     if (parsed.length > this.limits.maxBatchSize) {
       return errorResponse(
