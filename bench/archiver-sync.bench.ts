@@ -1,7 +1,10 @@
 // Archiver sync rate (L2 blocks/s) from a local L1 holding pre-published blocks, applied to a real world state, next
 // to two bounds measured in the same run: the raw rate of fetching the same L1 data (logs, transactions, blob JSON,
 // nothing checked), and the all-cores KZG bound (c-kzg commitments of the same blobs on one core, times the cores).
-// Two cases: blocks with a full blob (KZG-heavy) and near-empty blocks (per-block overheads).
+// Two cases: blocks with a full blob (KZG-heavy) and near-empty blocks (per-block overheads). Each prints a per-block
+// breakdown: fetch (the raw fetch's wall time a block), KZG (one core), decode, world-state apply (prepareBlock: the
+// tree inserts and root checks), tree commit (the fork's commitSync) and the rest of the store transactions (block
+// and tx index writes, the LMDB commit itself), all on the main thread except fetch and KZG.
 // Run: npx tsx bench/archiver-sync.bench.ts [blocks] [full blobs per block] [near-empty blocks]
 //   (or BENCH_SYNC_BLOCKS / BENCH_SYNC_EMPTY_BLOCKS)
 import { availableParallelism } from 'node:os';
@@ -19,8 +22,10 @@ import {
   getKzg,
 } from '../src/l1/blobs/index.js';
 import { RollupAbi } from '../src/l1/generated/index.js';
-import { encodeBlockBody } from '../src/types/l2-block.js';
+import { blobsToBytes } from '../src/l1/blobs/encoding.js';
+import { decodeBlockBody, encodeBlockBody } from '../src/types/l2-block.js';
 import type { TxEffect } from '../src/types/tx-effect.js';
+import type { WorldState } from '../src/world-state/types.js';
 import { createWorldState } from '../src/world-state/world-state.js';
 import { startTestL1, type TestL1 } from '../test/helpers/l1.js';
 import { rawFetch } from './helpers/raw-fetch.js';
@@ -77,6 +82,49 @@ interface SyncRun {
   computed: number;
   cacheHits: number;
   warmUpMs: number;
+  /** Main-thread time spent in the world state and the store, summed over the sync (real world state only). */
+  spent: Spent;
+}
+
+interface Spent {
+  apply: number;
+  /** The part of `apply` inside a store transaction (grouped commits prepare the blocks in theirs). */
+  applyInTx: number;
+  treeCommit: number;
+  transactions: number;
+}
+
+/**
+ * A real world state on `kv` whose block application is timed: `prepareBlock` (apply), the fork's `commitSync`
+ * (tree commit), and every outermost store transaction (which holds the tree commits).
+ */
+function timedWorldState(kv: KvStore, spent: Spent): WorldState {
+  const ws = createWorldState({ store: kv, blockHistory: 64 });
+  const prepare = ws.prepareBlock.bind(ws);
+  ws.prepareBlock = (block, messages) => {
+    const t0 = performance.now();
+    const fork = prepare(block, messages);
+    spent.apply += performance.now() - t0;
+    if (kv.inTransaction()) spent.applyInTx += performance.now() - t0;
+    const commit = fork.commitSync.bind(fork);
+    fork.commitSync = n => {
+      const t1 = performance.now();
+      commit(n);
+      spent.treeCommit += performance.now() - t1;
+    };
+    return fork;
+  };
+  const transaction = kv.transactionSync.bind(kv);
+  kv.transactionSync = <T>(fn: () => T): T => {
+    if (kv.inTransaction()) return transaction(fn);
+    const t0 = performance.now();
+    try {
+      return transaction(fn);
+    } finally {
+      spent.transactions += performance.now() - t0;
+    }
+  };
+  return ws;
 }
 
 /**
@@ -85,6 +133,7 @@ interface SyncRun {
  */
 async function timedSync(l1: TestL1, count: number, threads: number, real: boolean): Promise<SyncRun> {
   let harness: ArchiverHarness | undefined;
+  const spent: Spent = { apply: 0, applyInTx: 0, treeCommit: 0, transactions: 0 };
   try {
     harness = await createArchiverHarness({
       publicClient: l1.publicClient,
@@ -92,13 +141,14 @@ async function timedSync(l1: TestL1, count: number, threads: number, real: boole
       rollupAddress: l1.deployment.addresses.rollup,
       batchSize: BATCH,
       blobVerifyThreads: threads,
-      ...(real ? { worldState: (kv: KvStore) => createWorldState({ store: kv, blockHistory: 64 }) } : {}),
+      ...(real ? { worldState: (kv: KvStore) => timedWorldState(kv, spent) } : {}),
     });
     // Workers load the trusted setup once each (a one-off start-up cost, printed apart from the sync).
     const w0 = performance.now();
     await harness.blobVerifier.warmUp();
     const warmUpMs = performance.now() - w0;
     const before = harness.blobVerifier.stats();
+    Object.assign(spent, { apply: 0, applyInTx: 0, treeCommit: 0, transactions: 0 });
     const start = performance.now();
     await harness.archiver.sync();
     const ms = performance.now() - start;
@@ -108,7 +158,13 @@ async function timedSync(l1: TestL1, count: number, threads: number, real: boole
       throw new Error(`archiver synced to block ${synced} (world state ${applied}), expected ${count}`);
     }
     const after = harness.blobVerifier.stats();
-    return { ms, computed: after.computed - before.computed, cacheHits: after.cacheHits - before.cacheHits, warmUpMs };
+    return {
+      ms,
+      computed: after.computed - before.computed,
+      cacheHits: after.cacheHits - before.cacheHits,
+      warmUpMs,
+      spent,
+    };
   } finally {
     await harness?.close();
   }
@@ -159,6 +215,9 @@ async function runCase(
     const rawAfter = await rawFetch(l1, from, head, { batch: BATCH, concurrency: CONCURRENCY });
     const kzgAfter = kzgCost(published.slice(-KZG_SAMPLE));
     const poolRate = await kzgOnPool(published.slice(0, KZG_SAMPLE));
+    const d0 = performance.now();
+    for (const b of published) decodeBlockBody(blobsToBytes(b.blobs));
+    const decodeMs = (performance.now() - d0) / count;
 
     const rate = (ms: number) => count / (ms / 1000);
     const rawRate = (rate(rawBefore.ms) + rate(rawAfter.ms)) / 2;
@@ -187,6 +246,13 @@ async function runCase(
     );
     console.log(
       `  archiver sync, ${String(CORES).padStart(2)} KZG threads, real world state ${fmt(syncRate)} blocks/s  ${ratio(syncRate / rawRate)} raw  ${ratio(syncRate / kzgBound)} KZG bound  ${ratio(syncRate / bound)} min  (${seconds(pooled.ms)}; workers warmed up in ${seconds(pooled.warmUpMs)})`,
+    );
+    const per = (ms: number) => `${(ms / count).toFixed(2)} ms`;
+    const { apply, applyInTx, treeCommit, transactions } = pooled.spent;
+    console.log(
+      `  per block (real world state): fetch ${(1000 / rawRate).toFixed(2)} ms (wall, ${CONCURRENCY} at once), KZG ${commitMs.toFixed(2)} ms (one core, on ${CORES} workers), ` +
+        `decode ${decodeMs.toFixed(2)} ms, world-state apply ${per(apply)}, tree commit ${per(treeCommit)}, ` +
+        `rest of the store commit ${per(transactions - applyInTx - treeCommit)}; sync wall ${per(pooled.ms)}`,
     );
     const recRate = rate(recorder.ms);
     console.log(

@@ -116,6 +116,12 @@ export class IndexedFork<L> {
     this.baseLeaves = new Map();
   }
 
+  /** Throws `MERKLE_STALE_FORK` if the tree changed since the fork was made, as `commit` would, writing nothing. */
+  assertNotStale(): void {
+    this.core.assertOpen();
+    this.core.assertFresh();
+  }
+
   /** Drops the fork's changes; the fork can no longer be used. */
   discard(): void {
     this.core.discard();

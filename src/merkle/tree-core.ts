@@ -137,14 +137,20 @@ export class ForkCore {
     const store = this.tree.store;
     // Joins the caller's transaction: the staleness check comes before any write.
     store.kv.joinSync(() => {
-      const tip = store.tip();
-      if (tip !== this.baseVersion || !rootOf(new CommittedView(store, tip)).equals(this.baseRoot)) {
-        const msg = `Tree "${store.name}" changed since this fork was made (at ${this.baseVersion ?? 'empty'}); fork again`;
-        throw new MerkleError('MERKLE_STALE_FORK', msg, { base: this.baseVersion, tip });
-      }
+      this.assertFresh();
       store.write(v, { ...extra, size: this.overlay.size(), nodes: this.overlay.changedNodes() });
     });
     this.rebase(new CommittedView(store, v));
+  }
+
+  /** Throws `MERKLE_STALE_FORK` if the tree changed since the fork was made (or last committed). */
+  assertFresh(): void {
+    const store = this.tree.store;
+    const tip = store.tip();
+    if (tip !== this.baseVersion || !rootOf(new CommittedView(store, tip)).equals(this.baseRoot)) {
+      const msg = `Tree "${store.name}" changed since this fork was made (at ${this.baseVersion ?? 'empty'}); fork again`;
+      throw new MerkleError('MERKLE_STALE_FORK', msg, { base: this.baseVersion, tip });
+    }
   }
 
   discard(): void {

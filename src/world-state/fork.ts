@@ -184,11 +184,13 @@ export class LmdbWorldStateFork implements WorldStateFork {
       const msg = `Cannot commit block ${blockNumber}: its L1→L2 messages were not appended`;
       throw new WorldStateError('BAD_L1_TO_L2_MESSAGES', msg, { blockNumber, size: messages });
     }
+    const forks = [this.archive, this.noteHash, this.nullifier, this.publicData, this.l1ToL2Message];
     try {
-      this.trees.store.transactionSync(() => {
-        for (const fork of [this.archive, this.noteHash, this.nullifier, this.publicData, this.l1ToL2Message]) {
-          fork.commit(blockNumber);
-        }
+      // Every tree is checked before any is written, so the commit can join the caller's transaction (no child
+      // transaction: a block of a grouped commit costs no commit of its own).
+      for (const fork of forks) fork.assertNotStale();
+      this.trees.store.joinSync(() => {
+        for (const fork of forks) fork.commit(blockNumber);
         for (const [tree, { first, leaves }] of this.appended) this.trees.leafIndex[tree].add(first, leaves);
       });
     } catch (err) {
