@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { PollingLoop } from '../foundation/timers/index.js';
 import type { L1PublicClient } from '../l1/clients.js';
+import { L1RangeFollower } from '../l1/range-follower.js';
 import type { SlashActionArg } from '../l1/contracts/slash-factory.js';
 import type { SlasherContract, SlashSignalledLog, VotedSlashLog } from '../l1/contracts/slasher.js';
 import type { SlasherMetrics } from './metrics.js';
@@ -31,10 +31,9 @@ export interface VoteWatcherDeps {
 export class VoteWatcher {
   private readonly log: Logger;
   private readonly own: Set<string>;
-  private readonly loop: PollingLoop;
+  private readonly follower: L1RangeFollower;
   private readonly actions = new Map<Address, SlashActionArg[]>();
   private readonly warned = new Set<string>();
-  private next: bigint | undefined;
 
   constructor(
     private readonly deps: VoteWatcherDeps,
@@ -42,28 +41,24 @@ export class VoteWatcher {
   ) {
     this.log = deps.logger ?? createLogger('slasher');
     this.own = new Set(deps.ownAttesters.map(a => a.toLowerCase()));
-    this.loop = new PollingLoop({
+    this.follower = new L1RangeFollower({
+      l1: deps.l1,
       intervalMs: opts.intervalMs,
-      maxBackoffMs: Math.max(opts.intervalMs, 30_000),
-      work: () => this.poll(),
-      onError: (err, delayMs) => this.log.warn('Reading Slasher votes failed', { err, retryInMs: delayMs }),
+      read: (from, to) => this.read(from, to),
+      onError: (err, retryInMs) => this.log.warn('Reading Slasher votes failed', { err, retryInMs }),
     });
   }
 
   /** Starts following from the current L1 block. */
   async start(): Promise<void> {
-    this.next = await this.deps.l1.getBlockNumber();
-    this.loop.start();
+    await this.follower.start();
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
+    await this.follower.stop();
   }
 
-  private async poll(): Promise<void> {
-    const head = await this.deps.l1.getBlockNumber();
-    const from = this.next ?? head;
-    if (from > head) return;
+  private async read(from: bigint, head: bigint): Promise<void> {
     for (const s of await this.deps.slasher.getSignalledLogs(from, head)) {
       let actions = this.actions.get(s.payload);
       if (!actions) {
@@ -104,6 +99,5 @@ export class VoteWatcher {
       }
       this.deps.onVotedSlash?.(v, own);
     }
-    this.next = head + 1n;
   }
 }

@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
 
 import { createLogger, type Logger } from '../foundation/log/index.js';
-import { PollingLoop } from '../foundation/timers/index.js';
 import type { L1PublicClient } from '../l1/clients.js';
+import { L1RangeFollower } from '../l1/range-follower.js';
 import type { EquivocationSlashedLog, SlasherContract } from '../l1/contracts/slasher.js';
 import type { SlasherMetrics } from './metrics.js';
 
@@ -25,8 +25,7 @@ export interface SlashWatcherDeps {
 export class SlashWatcher {
   private readonly log: Logger;
   private readonly own: Set<string>;
-  private readonly loop: PollingLoop;
-  private next: bigint | undefined;
+  private readonly follower: L1RangeFollower;
 
   constructor(
     private readonly deps: SlashWatcherDeps,
@@ -34,28 +33,24 @@ export class SlashWatcher {
   ) {
     this.log = deps.logger ?? createLogger('slasher');
     this.own = new Set(deps.ownAttesters.map(a => a.toLowerCase()));
-    this.loop = new PollingLoop({
+    this.follower = new L1RangeFollower({
+      l1: deps.l1,
       intervalMs: opts.intervalMs,
-      maxBackoffMs: Math.max(opts.intervalMs, 30_000),
-      work: () => this.poll(),
-      onError: (err, delayMs) => this.log.warn('Reading Slasher events failed', { err, retryInMs: delayMs }),
+      read: (from, to) => this.read(from, to),
+      onError: (err, retryInMs) => this.log.warn('Reading Slasher events failed', { err, retryInMs }),
     });
   }
 
   /** Starts following from the current L1 block. */
   async start(): Promise<void> {
-    this.next = await this.deps.l1.getBlockNumber();
-    this.loop.start();
+    await this.follower.start();
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
+    await this.follower.stop();
   }
 
-  private async poll(): Promise<void> {
-    const head = await this.deps.l1.getBlockNumber();
-    const from = this.next ?? head;
-    if (from > head) return;
+  private async read(from: bigint, head: bigint): Promise<void> {
     for (const slash of await this.deps.slasher.getSlashedLogs(from, head)) {
       const own = this.own.has(slash.attester.toLowerCase());
       const fields = {
@@ -74,6 +69,5 @@ export class SlashWatcher {
       }
       this.deps.onSlashed?.(slash, own);
     }
-    this.next = head + 1n;
   }
 }
